@@ -1,0 +1,418 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Vectron.Index.Search;
+
+namespace Vectron.Index;
+
+// Graph construction and repair: insertion (paper, Algorithm 1), the neighbour-selection heuristic
+// (Algorithm 4, without extension or pruned-connection keeping, as hnswlib does), and relinking
+// around deleted nodes.
+public sealed partial class HnswIndex
+{
+    /// <summary>Reference to the count slot of a node's links at a level; the ids follow it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref int LinksAt(int node, int level)
+    {
+        if (level == 0)
+        {
+            return ref _links0.Row(node);
+        }
+
+        int[] upper = _upperLinks.Row(node)!;
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(upper), (level - 1) * (_m + 1));
+    }
+
+    private void Insert<TMetric>(int node, int level)
+        where TMetric : struct, IFloatMetric
+    {
+        SearchContext context = _pool.Rent();
+        bool ownsEntryLock = false;
+        try
+        {
+            _vectors.RowSpan(node).CopyTo(context.Query);
+            var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
+            long entry = Volatile.Read(ref _entry);
+            if (entry < 0 || level > (int)(entry >> 32))
+            {
+                // This node may become the entry point: hold the entry lock for the whole insert so no
+                // other node raises the top level meanwhile (hnswlib does the same).
+                _entryLock.Enter();
+                ownsEntryLock = true;
+                entry = _entry;
+                if (entry < 0)
+                {
+                    Volatile.Write(ref _entry, Pack(node, level));
+                    return;
+                }
+
+                if (level <= (int)(entry >> 32))
+                {
+                    _entryLock.Exit();
+                    ownsEntryLock = false;
+                }
+            }
+
+            int top = (int)(entry >> 32);
+            int current = (int)entry;
+            float currentDistance = space.Distance(current);
+            for (int layer = top; layer > level; layer--)
+            {
+                GreedyStep(ref space, ref current, ref currentDistance, layer);
+            }
+
+            var accept = new NotDeletedPolicy(_states);
+            context.EnsureScratch(Math.Max(_options.EfConstruction, _m0) + _m0 + 2);
+            for (int layer = Math.Min(level, top); layer >= 0; layer--)
+            {
+                SearchLayer(ref space, accept, context, current, currentDistance, layer, _options.EfConstruction, NodeCount);
+                int found = DrainSorted(context.Results, context.Sorted);
+                found = RemoveNode(context.Sorted.AsSpan(0, found), node);
+                if (found == 0)
+                {
+                    continue;
+                }
+
+                current = context.Sorted[0].Node;
+                currentDistance = context.Sorted[0].Distance;
+                int selected = SelectNeighbours<TMetric>(context.Sorted.AsSpan(0, found), _m, context.Selected);
+                SetOwnLinks<TMetric>(node, layer, context.Selected.AsSpan(0, selected), context);
+                for (int i = 0; i < selected; i++)
+                {
+                    Connect<TMetric>(context.Selected[i].Node, node, layer, context);
+                }
+            }
+
+            if (ownsEntryLock)
+            {
+                Volatile.Write(ref _entry, Pack(node, level));
+            }
+        }
+        finally
+        {
+            if (ownsEntryLock)
+            {
+                _entryLock.Exit();
+            }
+
+            _pool.Return(context);
+        }
+    }
+
+    private static long Pack(int node, int level) => ((long)level << 32) | (uint)node;
+
+    /// <summary>
+    /// Writes a new node's own links. Other inserts may already have linked themselves to this node
+    /// (it becomes reachable as soon as an upper layer names it), so existing entries are merged.
+    /// </summary>
+    private void SetOwnLinks<TMetric>(int node, int layer, ReadOnlySpan<Candidate> selected, SearchContext context)
+        where TMetric : struct, IFloatMetric
+    {
+        int max = layer == 0 ? _m0 : _m;
+        lock (NodeLock(node))
+        {
+            ref int links = ref LinksAt(node, layer);
+            int existing = links;
+            if (existing == 0)
+            {
+                for (int i = 0; i < selected.Length; i++)
+                {
+                    Unsafe.Add(ref links, i + 1) = selected[i].Node;
+                }
+
+                Volatile.Write(ref links, selected.Length);
+                return;
+            }
+
+            // Merge the selection with what others added, then keep the best by the heuristic.
+            Span<Candidate> merged = context.Sorted.AsSpan(0, existing + selected.Length);
+            int count = 0;
+            ref float self = ref _vectors.Row(node);
+            for (int i = 0; i < existing; i++)
+            {
+                int other = Unsafe.Add(ref links, i + 1);
+                merged[count++] = new Candidate(TMetric.Distance(ref self, ref _vectors.Row(other), _dimension), other);
+            }
+
+            for (int i = 0; i < selected.Length; i++)
+            {
+                if (!ContainsNode(merged[..count], selected[i].Node))
+                {
+                    merged[count++] = selected[i];
+                }
+            }
+
+            SortByDistance(merged[..count]);
+            int kept = SelectNeighbours<TMetric>(merged[..count], max, context.Selected.AsSpan(selected.Length));
+            WriteLinks(ref links, context.Selected.AsSpan(selected.Length, kept));
+        }
+    }
+
+    /// <summary>Adds <paramref name="node"/> to the links of <paramref name="neighbour"/>, pruning by the heuristic when full.</summary>
+    private void Connect<TMetric>(int neighbour, int node, int layer, SearchContext context)
+        where TMetric : struct, IFloatMetric
+    {
+        int max = layer == 0 ? _m0 : _m;
+        lock (NodeLock(neighbour))
+        {
+            ref int links = ref LinksAt(neighbour, layer);
+            int count = links;
+            for (int i = 1; i <= count; i++)
+            {
+                if (Unsafe.Add(ref links, i) == node)
+                {
+                    return;
+                }
+            }
+
+            if (count < max)
+            {
+                Unsafe.Add(ref links, count + 1) = node;
+                Volatile.Write(ref links, count + 1);
+                return;
+            }
+
+            // Full: choose again among the old links plus the new node, dropping tombstones first.
+            Span<Candidate> pool = context.Sorted.AsSpan(context.Sorted.Length - (max + 1));
+            int n = 0;
+            ref float origin = ref _vectors.Row(neighbour);
+            for (int i = 1; i <= count; i++)
+            {
+                int other = Unsafe.Add(ref links, i);
+                if (_states.Row(other) != NodeState.Deleted)
+                {
+                    pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(other), _dimension), other);
+                }
+            }
+
+            pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(node), _dimension), node);
+            SortByDistance(pool[..n]);
+            Span<Candidate> keep = context.Selected.AsSpan(context.Selected.Length - max);
+            int kept = SelectNeighbours<TMetric>(pool[..n], max, keep);
+            WriteLinks(ref links, keep[..kept]);
+        }
+    }
+
+    /// <summary>
+    /// Relinks the neighbours of a deleted node around it: each live neighbour that linked to it
+    /// chooses again, by the heuristic, among its other links and the deleted node's links.
+    /// </summary>
+    private void Repair(int deleted)
+    {
+        switch (_options.Metric)
+        {
+            case DistanceMetric.L2:
+                Repair<L2Metric>(deleted);
+                break;
+            case DistanceMetric.Dot:
+                Repair<DotMetric>(deleted);
+                break;
+            default:
+                Repair<CosineMetric>(deleted);
+                break;
+        }
+    }
+
+    private void Repair<TMetric>(int deleted)
+        where TMetric : struct, IFloatMetric
+    {
+        SearchContext context = _pool.Rent();
+        try
+        {
+            int level = _levels.Row(deleted);
+            Span<int> around = stackalloc int[_m0];
+            context.EnsureScratch((2 * _m0) + 2);
+            for (int layer = 0; layer <= level; layer++)
+            {
+                int max = layer == 0 ? _m0 : _m;
+                int aroundCount;
+                lock (NodeLock(deleted))
+                {
+                    ref int links = ref LinksAt(deleted, layer);
+                    aroundCount = links;
+                    for (int i = 0; i < aroundCount; i++)
+                    {
+                        around[i] = Unsafe.Add(ref links, i + 1);
+                    }
+                }
+
+                for (int a = 0; a < aroundCount; a++)
+                {
+                    int neighbour = around[a];
+                    if (neighbour == deleted || _states.Row(neighbour) == NodeState.Deleted)
+                    {
+                        continue;
+                    }
+
+                    RelinkWithout<TMetric>(neighbour, deleted, layer, max, around[..aroundCount], context);
+                }
+            }
+        }
+        finally
+        {
+            _pool.Return(context);
+        }
+    }
+
+    private void RelinkWithout<TMetric>(int node, int deleted, int layer, int max, ReadOnlySpan<int> around, SearchContext context)
+        where TMetric : struct, IFloatMetric
+    {
+        lock (NodeLock(node))
+        {
+            if (_levels.Row(node) < layer)
+            {
+                return;
+            }
+
+            ref int links = ref LinksAt(node, layer);
+            int count = links;
+            bool linked = false;
+            for (int i = 1; i <= count; i++)
+            {
+                if (Unsafe.Add(ref links, i) == deleted)
+                {
+                    linked = true;
+                    break;
+                }
+            }
+
+            if (!linked)
+            {
+                return;
+            }
+
+            Span<Candidate> pool = context.Sorted.AsSpan(0, count + around.Length);
+            int n = 0;
+            ref float origin = ref _vectors.Row(node);
+            for (int i = 1; i <= count; i++)
+            {
+                int other = Unsafe.Add(ref links, i);
+                if (other != deleted && _states.Row(other) != NodeState.Deleted)
+                {
+                    pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(other), _dimension), other);
+                }
+            }
+
+            for (int i = 0; i < around.Length; i++)
+            {
+                int other = around[i];
+                if (other != node && other != deleted && _states.Row(other) != NodeState.Deleted
+                    && _levels.Row(other) >= layer && !ContainsNode(pool[..n], other))
+                {
+                    pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(other), _dimension), other);
+                }
+            }
+
+            SortByDistance(pool[..n]);
+            int kept = SelectNeighbours<TMetric>(pool[..n], max, context.Selected);
+            WriteLinks(ref links, context.Selected.AsSpan(0, kept));
+        }
+    }
+
+    /// <summary>
+    /// The heuristic of the paper (Algorithm 4): walk candidates nearest first and keep one only if it
+    /// is nearer to the base than to every neighbour already kept, so links spread in all directions.
+    /// </summary>
+    private int SelectNeighbours<TMetric>(ReadOnlySpan<Candidate> sortedCandidates, int max, Span<Candidate> selected)
+        where TMetric : struct, IFloatMetric
+    {
+        if (sortedCandidates.Length <= max)
+        {
+            sortedCandidates.CopyTo(selected);
+            return sortedCandidates.Length;
+        }
+
+        int count = 0;
+        for (int i = 0; i < sortedCandidates.Length && count < max; i++)
+        {
+            Candidate candidate = sortedCandidates[i];
+            ref float vector = ref _vectors.Row(candidate.Node);
+            bool keep = true;
+            for (int j = 0; j < count; j++)
+            {
+                if (TMetric.Distance(ref vector, ref _vectors.Row(selected[j].Node), _dimension) < candidate.Distance)
+                {
+                    keep = false;
+                    break;
+                }
+            }
+
+            if (keep)
+            {
+                selected[count++] = candidate;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Overwrites a link list: ids first, then the count, so a lock-free reader only ever reads valid ids.</summary>
+    private static void WriteLinks(ref int links, ReadOnlySpan<Candidate> kept)
+    {
+        for (int i = 0; i < kept.Length; i++)
+        {
+            Unsafe.Add(ref links, i + 1) = kept[i].Node;
+        }
+
+        Volatile.Write(ref links, kept.Length);
+    }
+
+    private static bool ContainsNode(ReadOnlySpan<Candidate> candidates, int node)
+    {
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            if (candidates[i].Node == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Removes a node from a sorted list, keeping the order. A concurrent insert can link to a node
+    /// before the node has finished its own insert, so its own search may find itself.
+    /// </summary>
+    private static int RemoveNode(Span<Candidate> candidates, int node)
+    {
+        int count = 0;
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            if (candidates[i].Node != node)
+            {
+                candidates[count++] = candidates[i];
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Insertion sort by distance: the lists here hold at most a few hundred entries.</summary>
+    private static void SortByDistance(Span<Candidate> candidates)
+    {
+        for (int i = 1; i < candidates.Length; i++)
+        {
+            Candidate item = candidates[i];
+            int j = i - 1;
+            while (j >= 0 && candidates[j].Distance > item.Distance)
+            {
+                candidates[j + 1] = candidates[j];
+                j--;
+            }
+
+            candidates[j + 1] = item;
+        }
+    }
+
+    /// <summary>Empties a max-heap into <paramref name="destination"/> nearest first; returns the count.</summary>
+    private static int DrainSorted(CandidateHeap heap, Candidate[] destination)
+    {
+        int count = heap.Count;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            destination[i] = heap.Pop();
+        }
+
+        return count;
+    }
+}

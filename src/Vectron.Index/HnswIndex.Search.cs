@@ -1,0 +1,366 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Vectron.Index.Quantization;
+using Vectron.Index.Search;
+
+namespace Vectron.Index;
+
+// Search: greedy descent through the upper layers, then a best-first search of layer 0 (paper,
+// Algorithms 2 and 5) in float32 or on int8 codes with float32 rescoring, filtered or not; and the
+// exact scan used for small indexes and very selective filters.
+public sealed partial class HnswIndex
+{
+    /// <summary>
+    /// Finds the <paramref name="k"/> nearest points to <paramref name="query"/> and writes them to
+    /// <paramref name="destination"/>, nearest first; returns how many were written (fewer when the
+    /// index holds fewer admitted points). Does not allocate in steady state.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite value, <paramref name="k"/> is not positive, or the destination is shorter than k.</exception>
+    public int Search(ReadOnlySpan<float> query, int k, Span<SearchHit> destination, in SearchParameters parameters)
+    {
+        ValidateVector(query, nameof(query));
+        if (k < 1)
+        {
+            ThrowK(k);
+        }
+
+        if (destination.Length < k)
+        {
+            ThrowDestination(destination.Length, k);
+        }
+
+        if (parameters.Ef < 0)
+        {
+            ThrowEf(parameters.Ef);
+        }
+
+        return _options.Metric switch
+        {
+            DistanceMetric.L2 => SearchCore<L2Metric>(query, k, destination, parameters),
+            DistanceMetric.Dot => SearchCore<DotMetric>(query, k, destination, parameters),
+            _ => SearchCore<CosineMetric>(query, k, destination, parameters),
+        };
+    }
+
+    /// <summary>Convenience overload that allocates the result array.</summary>
+    public SearchHit[] Search(ReadOnlySpan<float> query, int k, in SearchParameters parameters = default)
+    {
+        var hits = new SearchHit[Math.Max(k, 1)];
+        int count = Search(query, k, hits, parameters);
+        return count == hits.Length ? hits : hits[..count];
+    }
+
+    private int SearchCore<TMetric>(ReadOnlySpan<float> query, int k, Span<SearchHit> destination, in SearchParameters parameters)
+        where TMetric : struct, IFloatMetric
+    {
+        SearchContext context = _pool.Rent();
+        try
+        {
+            query.CopyTo(context.Query);
+            if (TMetric.Metric == DistanceMetric.Cosine)
+            {
+                Normalize(context.Query);
+            }
+
+            long entry = Volatile.Read(ref _entry);
+            if (entry < 0)
+            {
+                return 0;
+            }
+
+            IVectorFilter? filter = parameters.Filter;
+            int ef = Math.Max(parameters.Ef > 0 ? parameters.Ef : _options.DefaultEf, k);
+            if (parameters.Exact || Count <= ef || (filter is not null && EstimateAdmitted(filter) <= _options.FlatSearchThreshold))
+            {
+                return ExactSearch<TMetric>(context, k, filter, destination);
+            }
+
+            int nodeCount = NodeCount;
+            QuantizedVectors? quantized = parameters.DisableQuantization ? null : Volatile.Read(ref _quantized);
+            if (quantized is null)
+            {
+                var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
+                int start = Descend(ref space, entry, out float startDistance);
+                if (filter is null)
+                {
+                    SearchLayer(ref space, new LivePolicy(_states), context, start, startDistance, 0, ef, nodeCount);
+                }
+                else
+                {
+                    SearchLayer(ref space, new FilterPolicy(_states, _keys, filter), context, start, startDistance, 0, ef, nodeCount);
+                }
+
+                return CopyResults(context.Results, k, destination);
+            }
+
+            EncodeStatistics statistics = quantized.Quantizer.Encode(context.Query, context.QueryCodes);
+            int rescore = (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling));
+            int candidates = Math.Max(ef, rescore);
+            if (TMetric.Metric == DistanceMetric.L2)
+            {
+                var space = new Int8L2Space(quantized, context.QueryCodes, _dimension);
+                SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
+            }
+            else
+            {
+                float bias = TMetric.Metric == DistanceMetric.Cosine ? 1f : 0f;
+                var space = new Int8DotSpace(quantized, context.QueryCodes, quantized.Quantizer.Correction(statistics.CodeSum), _dimension, bias);
+                SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
+            }
+
+            return Rescore<TMetric>(context, rescore, k, destination);
+        }
+        finally
+        {
+            _pool.Return(context);
+        }
+    }
+
+    private void SearchQuantized<TSpace>(ref TSpace space, SearchContext context, long entry, int ef, IVectorFilter? filter, int nodeCount)
+        where TSpace : struct, IDistanceSpace
+    {
+        int start = Descend(ref space, entry, out float startDistance);
+        if (filter is null)
+        {
+            SearchLayer(ref space, new LivePolicy(_states), context, start, startDistance, 0, ef, nodeCount);
+        }
+        else
+        {
+            SearchLayer(ref space, new FilterPolicy(_states, _keys, filter), context, start, startDistance, 0, ef, nodeCount);
+        }
+    }
+
+    /// <summary>Second stage: the best <paramref name="rescore"/> candidates by code distance, re-ranked on float32.</summary>
+    private int Rescore<TMetric>(SearchContext context, int rescore, int k, Span<SearchHit> destination)
+        where TMetric : struct, IFloatMetric
+    {
+        CandidateHeap results = context.Results;
+        while (results.Count > rescore)
+        {
+            results.Pop();
+        }
+
+        int count = results.Count;
+        context.EnsureScratch(count);
+        Span<Candidate> exact = context.Sorted.AsSpan(0, count);
+        ReadOnlySpan<Candidate> items = results.Items;
+        ref float query = ref MemoryMarshal.GetArrayDataReference(context.Query);
+        for (int i = 0; i < count; i++)
+        {
+            int node = items[i].Node;
+            exact[i] = new Candidate(TMetric.Distance(ref query, ref _vectors.Row(node), _dimension), node);
+        }
+
+        SortByDistance(exact);
+        int written = Math.Min(k, count);
+        for (int i = 0; i < written; i++)
+        {
+            destination[i] = new SearchHit(_keys.Row(exact[i].Node), exact[i].Distance);
+        }
+
+        return written;
+    }
+
+    /// <summary>Greedy descent from the entry point to layer 1's nearest node (ef = 1 on every upper layer).</summary>
+    private int Descend<TSpace>(ref TSpace space, long entry, out float distance)
+        where TSpace : struct, IDistanceSpace
+    {
+        int current = (int)entry;
+        distance = space.Distance(current);
+        for (int layer = (int)(entry >> 32); layer > 0; layer--)
+        {
+            GreedyStep(ref space, ref current, ref distance, layer);
+        }
+
+        return current;
+    }
+
+    private void GreedyStep<TSpace>(ref TSpace space, ref int current, ref float distance, int layer)
+        where TSpace : struct, IDistanceSpace
+    {
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            ref int links = ref LinksAt(current, layer);
+            int count = Volatile.Read(ref links);
+            for (int i = 1; i <= count; i++)
+            {
+                int candidate = Unsafe.Add(ref links, i);
+                float d = space.Distance(candidate);
+                if (d < distance)
+                {
+                    distance = d;
+                    current = candidate;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Best-first search of one layer. On return <c>context.Results</c> holds up to <paramref name="ef"/>
+    /// accepted nodes (farthest on top). Rejected nodes are still expanded, so a filter or tombstones
+    /// never cut the graph; the search stops when the nearest unexpanded node is farther than the
+    /// farthest of a full result list.
+    /// </summary>
+    private void SearchLayer<TSpace, TAccept>(ref TSpace space, TAccept accept, SearchContext context, int entry, float entryDistance, int layer, int ef, int nodeCount)
+        where TSpace : struct, IDistanceSpace
+        where TAccept : struct, IAcceptPolicy
+    {
+        VisitedSet visited = context.Visited;
+        CandidateHeap frontier = context.Frontier;
+        CandidateHeap results = context.Results;
+        visited.Reset(nodeCount);
+        frontier.Clear();
+        results.Clear();
+
+        visited.TestAndMark(entry);
+        frontier.Push(entryDistance, entry);
+        float bound = float.MaxValue;
+        if (accept.Accepts(entry))
+        {
+            results.Push(entryDistance, entry);
+            bound = entryDistance;
+        }
+
+        while (frontier.Count > 0)
+        {
+            Candidate nearest = frontier.Top;
+            if (nearest.Distance > bound && results.Count >= ef)
+            {
+                break;
+            }
+
+            frontier.Pop();
+            ref int links = ref LinksAt(nearest.Node, layer);
+            int count = Volatile.Read(ref links);
+            if (count > 0)
+            {
+                space.Prefetch(Unsafe.Add(ref links, 1));
+            }
+
+            for (int i = 1; i <= count; i++)
+            {
+                int neighbour = Unsafe.Add(ref links, i);
+                if (i < count)
+                {
+                    space.Prefetch(Unsafe.Add(ref links, i + 1));
+                }
+
+                if (visited.TestAndMark(neighbour))
+                {
+                    continue;
+                }
+
+                float d = space.Distance(neighbour);
+                if (results.Count < ef || d < bound)
+                {
+                    frontier.Push(d, neighbour);
+                    if (accept.Accepts(neighbour))
+                    {
+                        results.Push(d, neighbour);
+                        if (results.Count > ef)
+                        {
+                            results.Pop();
+                        }
+
+                        bound = results.TopDistance;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Exact scan of every live (and admitted) node; the oracle for tests and the path for small or very selective searches.</summary>
+    private int ExactSearch<TMetric>(SearchContext context, int k, IVectorFilter? filter, Span<SearchHit> destination)
+        where TMetric : struct, IFloatMetric
+    {
+        CandidateHeap results = context.Results;
+        results.Clear();
+        ref float query = ref MemoryMarshal.GetArrayDataReference(context.Query);
+        int limit = Math.Min(NodeCount, _states.Capacity);
+        for (int node = 0; node < limit; node++)
+        {
+            if (Volatile.Read(ref _states.Row(node)) != NodeState.Live)
+            {
+                continue;
+            }
+
+            if (filter is not null && !filter.Admits(_keys.Row(node)))
+            {
+                continue;
+            }
+
+            float d = TMetric.Distance(ref query, ref _vectors.Row(node), _dimension);
+            if (results.Count < k)
+            {
+                results.Push(d, node);
+            }
+            else if (d < results.TopDistance)
+            {
+                results.Pop();
+                results.Push(d, node);
+            }
+        }
+
+        return CopyResults(results, k, destination);
+    }
+
+    /// <summary>Estimated number of live points a filter admits: its own count, or a sample of up to 512 nodes.</summary>
+    private long EstimateAdmitted(IVectorFilter filter)
+    {
+        if (filter.AdmittedCount is long known)
+        {
+            return known;
+        }
+
+        int limit = Math.Min(NodeCount, _states.Capacity);
+        int step = Math.Max(1, limit / 512);
+        int sampled = 0;
+        int admitted = 0;
+        for (int node = 0; node < limit; node += step)
+        {
+            if (_states.Row(node) != NodeState.Live)
+            {
+                continue;
+            }
+
+            sampled++;
+            if (filter.Admits(_keys.Row(node)))
+            {
+                admitted++;
+            }
+        }
+
+        return sampled == 0 ? 0 : (long)Math.Ceiling(Count * (admitted / (double)sampled));
+    }
+
+    /// <summary>Writes the best k of a max-heap to the destination, nearest first.</summary>
+    private int CopyResults(CandidateHeap results, int k, Span<SearchHit> destination)
+    {
+        while (results.Count > k)
+        {
+            results.Pop();
+        }
+
+        int count = results.Count;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            Candidate c = results.Pop();
+            destination[i] = new SearchHit(_keys.Row(c.Node), c.Distance);
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowK(int k) => throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEf(int ef) => throw new ArgumentOutOfRangeException(nameof(ef), ef, "ef must not be negative.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDestination(int length, int k) =>
+        throw new ArgumentException($"The destination holds {length} results but k is {k}.", nameof(k));
+}

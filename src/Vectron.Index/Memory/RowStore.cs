@@ -1,0 +1,120 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Vectron.Index.Memory;
+
+/// <summary>
+/// A growable table of fixed-width rows kept in chunks that never move once allocated, so readers
+/// can hold a reference into a row while writers append new rows on other threads.
+/// </summary>
+/// <remarks>
+/// Thread-safety: <see cref="EnsureCapacity"/> may run concurrently with readers and with writers of
+/// other rows. Growth replaces the chunk table (copy on grow, published with a volatile write); the
+/// chunks themselves are never copied or freed, so a row reference taken from an old table stays
+/// valid. Chunks of unmanaged element types are allocated on the pinned object heap, so a pointer
+/// taken from a row (for a prefetch hint) stays valid too. Writes to one row must be serialised by
+/// the caller.
+/// </remarks>
+internal sealed class RowStore<T>
+{
+    private const int TargetChunkBytes = 1 << 20;
+
+    private readonly Lock _growLock = new();
+    private readonly int _shift;
+    private readonly int _mask;
+    private readonly int _width;
+    private T[][] _chunks;
+
+    public RowStore(int width, int initialRows = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        _width = width;
+        int rowBytes = width * (RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>());
+        // Rows per chunk: a power of two near TargetChunkBytes, at least 64 so tiny rows do not make tiny chunks.
+        int rows = Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, TargetChunkBytes / rowBytes)) >> 1);
+        _shift = BitOperations.Log2((uint)rows);
+        _mask = rows - 1;
+        _chunks = [];
+        EnsureCapacity(initialRows);
+    }
+
+    /// <summary>Number of elements in one row.</summary>
+    public int Width => _width;
+
+    /// <summary>Rows that can be addressed without growing.</summary>
+    public int Capacity => Volatile.Read(ref _chunks).Length << _shift;
+
+    /// <summary>Rows per chunk (a power of two).</summary>
+    public int RowsPerChunk => _mask + 1;
+
+    /// <summary>Bytes allocated by the chunks.</summary>
+    public long AllocatedBytes
+    {
+        get
+        {
+            int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
+            return (long)Volatile.Read(ref _chunks).Length * RowsPerChunk * _width * elementSize;
+        }
+    }
+
+    /// <summary>Makes rows <c>[0, rows)</c> addressable.</summary>
+    public void EnsureCapacity(int rows)
+    {
+        if (rows <= Capacity)
+        {
+            return;
+        }
+
+        lock (_growLock)
+        {
+            T[][] old = _chunks;
+            int needed = (int)(((long)rows + _mask) >> _shift);
+            if (needed <= old.Length)
+            {
+                return;
+            }
+
+            var grown = new T[Math.Max(needed, old.Length * 2)][];
+            Array.Copy(old, grown, old.Length);
+            bool pin = !RuntimeHelpers.IsReferenceOrContainsReferences<T>();
+            for (int i = old.Length; i < grown.Length; i++)
+            {
+                grown[i] = GC.AllocateArray<T>((_mask + 1) * _width, pinned: pin);
+            }
+
+            // Publish only after every new chunk exists: a reader that sees the new table can use all of it.
+            Volatile.Write(ref _chunks, grown);
+        }
+    }
+
+    /// <summary>Reference to the first element of a row; the caller guarantees <paramref name="row"/> &lt; <see cref="Capacity"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T Row(int row)
+    {
+        T[] chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Volatile.Read(ref _chunks)), row >> _shift);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (nint)(row & _mask) * _width);
+    }
+
+    /// <summary>A row as a span, bounds-checked against the capacity.</summary>
+    public Span<T> RowSpan(int row)
+    {
+        if ((uint)row >= (uint)Capacity)
+        {
+            ThrowRowOutOfRange(row);
+        }
+
+        return MemoryMarshal.CreateSpan(ref Row(row), _width);
+    }
+
+    /// <summary>The contiguous span of rows <c>[first, first + count)</c> that lie in one chunk, starting at <paramref name="first"/>.</summary>
+    public Span<T> ChunkSpan(int first, int count)
+    {
+        int inChunk = Math.Min(count, RowsPerChunk - (first & _mask));
+        return MemoryMarshal.CreateSpan(ref Row(first), inChunk * _width);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowRowOutOfRange(int row) =>
+        throw new ArgumentOutOfRangeException(nameof(row), row, $"row must be below the capacity {Capacity}");
+}

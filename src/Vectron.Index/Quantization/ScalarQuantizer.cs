@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+
+namespace Vectron.Index.Quantization;
+
+/// <summary>
+/// Maps float32 values to int8 codes on a range calibrated from the data:
+/// <c>code = clamp(round((x − Offset) / Scale), −127, 127)</c> and <c>x ≈ Offset + Scale · code</c>.
+/// The maths of distances on codes, and why the range is one per collection rather than per
+/// dimension, are in <c>docs/quantization.md</c>: that page is the one place they are written down.
+/// </summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+internal sealed class ScalarQuantizer
+{
+    /// <summary>Largest code magnitude; −128 is never produced so the code range is symmetric.</summary>
+    public const int MaxCode = 127;
+
+    /// <summary>Codes whose magnitude is below this lie in the inner quarter of the range.</summary>
+    public const int InnerQuarter = 32;
+
+    /// <summary>Values sampled for calibration at most.</summary>
+    public const int MaxSampleValues = 1 << 18;
+
+    public ScalarQuantizer(float lower, float upper, double quantile)
+    {
+        if (!float.IsFinite(lower) || !float.IsFinite(upper) || upper < lower)
+        {
+            throw new ArgumentException($"Quantization range [{lower}, {upper}] is not a finite, ordered range.");
+        }
+
+        Lower = lower;
+        Upper = upper;
+        Quantile = quantile;
+        Offset = (float)((lower + (double)upper) / 2);
+        double scale = (upper - (double)lower) / (2 * MaxCode);
+        // A constant column of data has no width; any positive scale encodes it as code 0 exactly.
+        double floor = Math.Max(Math.Abs((double)Offset), 1.0) * 1e-7;
+        Scale = (float)Math.Max(scale, floor);
+        InverseScale = 1f / Scale;
+    }
+
+    /// <summary>Value mapped to code −127.</summary>
+    public float Lower { get; }
+
+    /// <summary>Value mapped to code 127.</summary>
+    public float Upper { get; }
+
+    /// <summary>The central fraction of the calibration sample the range covers.</summary>
+    public double Quantile { get; }
+
+    /// <summary>Value mapped to code 0: the middle of the range.</summary>
+    public float Offset { get; }
+
+    /// <summary>Width of one code step.</summary>
+    public float Scale { get; }
+
+    public float InverseScale { get; }
+
+    /// <summary>
+    /// Calibrates from a sample: the range spans the <c>(1 − q)/2</c> and <c>(1 + q)/2</c> quantiles,
+    /// so rare outliers clip instead of spreading the codes of every ordinary value.
+    /// </summary>
+    /// <param name="sample">The values; reordered in place.</param>
+    /// <param name="quantile">Central fraction kept, 0.5 to 1.</param>
+    public static ScalarQuantizer Calibrate(Span<float> sample, double quantile)
+    {
+        if (sample.IsEmpty)
+        {
+            return new ScalarQuantizer(-1f, 1f, quantile);
+        }
+
+        sample.Sort();
+        int last = sample.Length - 1;
+        double tail = (1 - quantile) / 2;
+        int lowIndex = (int)Math.Floor(tail * last);
+        int highIndex = (int)Math.Ceiling((1 - tail) * last);
+        return new ScalarQuantizer(sample[lowIndex], sample[highIndex], quantile);
+    }
+
+    /// <summary>Encodes <paramref name="values"/>; returns how many clipped, how many fell in the inner quarter, and the code sum.</summary>
+    public EncodeStatistics Encode(ReadOnlySpan<float> values, Span<sbyte> codes)
+    {
+        if (codes.Length < values.Length)
+        {
+            ThrowCodesTooShort();
+        }
+
+        float offset = Offset;
+        float inverse = InverseScale;
+        int clipped = 0;
+        int inner = 0;
+        int sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float scaled = MathF.Round((values[i] - offset) * inverse);
+            int code;
+            if (scaled > MaxCode)
+            {
+                code = MaxCode;
+                clipped++;
+            }
+            else if (scaled < -MaxCode)
+            {
+                code = -MaxCode;
+                clipped++;
+            }
+            else
+            {
+                code = (int)scaled;
+            }
+
+            if (code is > -InnerQuarter and < InnerQuarter)
+            {
+                inner++;
+            }
+
+            codes[i] = (sbyte)code;
+            sum += code;
+        }
+
+        return new EncodeStatistics(clipped, inner, sum);
+    }
+
+    /// <summary>Decodes codes back to approximate values.</summary>
+    public void Decode(ReadOnlySpan<sbyte> codes, Span<float> values)
+    {
+        for (int i = 0; i < codes.Length; i++)
+        {
+            values[i] = Offset + (Scale * codes[i]);
+        }
+    }
+
+    /// <summary>
+    /// The per-vector term of the dot product of dequantized vectors, <c>Offset · Scale · Σ codes</c>
+    /// (docs/quantization.md, equation 2).
+    /// </summary>
+    public float Correction(int codeSum) => (float)((double)Offset * Scale * codeSum);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowCodesTooShort() => throw new ArgumentException("The code buffer is shorter than the values.");
+}
+
+/// <summary>Outcome of encoding one vector.</summary>
+internal readonly record struct EncodeStatistics(int Clipped, int Inner, int CodeSum);

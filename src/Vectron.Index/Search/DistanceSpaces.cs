@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using Vectron.Index.Kernels;
+using Vectron.Index.Memory;
+using Vectron.Index.Quantization;
+
+namespace Vectron.Index.Search;
+
+/// <summary>Distance from one fixed query to any stored node, in the representation being traversed.</summary>
+internal interface IDistanceSpace
+{
+    /// <summary>Distance from the query to <paramref name="node"/>.</summary>
+    float Distance(int node);
+
+    /// <summary>Hints the CPU to start loading the node's vector.</summary>
+    void Prefetch(int node);
+}
+
+/// <summary>Query against float32 vectors.</summary>
+internal readonly struct FloatSpace<TMetric> : IDistanceSpace
+    where TMetric : struct, IFloatMetric
+{
+    private readonly RowStore<float> _vectors;
+    private readonly float[] _query;
+    private readonly int _dimension;
+
+    public FloatSpace(RowStore<float> vectors, float[] query, int dimension)
+    {
+        _vectors = vectors;
+        _query = query;
+        _dimension = dimension;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Distance(int node) =>
+        TMetric.Distance(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _vectors.Row(node), _dimension);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int node)
+    {
+        if (Sse.IsSupported)
+        {
+            // Safe: float chunks live on the pinned object heap (RowStore), and a prefetch never faults.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _vectors.Row(node)));
+        }
+    }
+}
+
+/// <summary>Quantized query against int8 codes, for the L2 metric: <c>s² · Σ (qᵢ − cᵢ)²</c>.</summary>
+internal readonly struct Int8L2Space : IDistanceSpace
+{
+    private readonly RowStore<sbyte> _codes;
+    private readonly sbyte[] _query;
+    private readonly int _dimension;
+    private readonly float _scaleSquared;
+
+    public Int8L2Space(QuantizedVectors quantized, sbyte[] queryCodes, int dimension)
+    {
+        _codes = quantized.Codes;
+        _query = queryCodes;
+        _dimension = dimension;
+        _scaleSquared = quantized.Quantizer.Scale * quantized.Quantizer.Scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Distance(int node) =>
+        _scaleSquared * Int8Kernels.SquaredL2(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _codes.Row(node), _dimension);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int node)
+    {
+        if (Sse.IsSupported)
+        {
+            // Safe: code chunks live on the pinned object heap (RowStore), and a prefetch never faults.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _codes.Row(node)));
+        }
+    }
+}
+
+/// <summary>
+/// Quantized query against int8 codes, for dot and cosine: <c>bias − (x·y)</c> with the dot product of
+/// the dequantized vectors recovered exactly from the integer dot product (see docs/quantization.md).
+/// </summary>
+internal readonly struct Int8DotSpace : IDistanceSpace
+{
+    private readonly RowStore<sbyte> _codes;
+    private readonly RowStore<float> _corrections;
+    private readonly sbyte[] _query;
+    private readonly int _dimension;
+    private readonly float _scaleSquared;
+    private readonly float _constant;
+
+    public Int8DotSpace(QuantizedVectors quantized, sbyte[] queryCodes, float queryCorrection, int dimension, float bias)
+    {
+        _codes = quantized.Codes;
+        _corrections = quantized.Corrections;
+        _query = queryCodes;
+        _dimension = dimension;
+        ScalarQuantizer q = quantized.Quantizer;
+        _scaleSquared = q.Scale * q.Scale;
+        // bias − (d·m² + t_q + t_c + s²·Σqc) = (bias − d·m² − t_q) − t_c − s²·Σqc
+        _constant = bias - (dimension * q.Offset * q.Offset) - queryCorrection;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Distance(int node) =>
+        _constant - _corrections.Row(node)
+        - (_scaleSquared * Int8Kernels.Dot(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _codes.Row(node), _dimension));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int node)
+    {
+        if (Sse.IsSupported)
+        {
+            // Safe: code chunks live on the pinned object heap (RowStore), and a prefetch never faults.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _codes.Row(node)));
+        }
+    }
+}
