@@ -303,7 +303,147 @@ public sealed partial class HnswIndex
             }
 
             SortByDistance(pool[..n]);
-            int kept = SelectNeighbours<TMetric>(pool[..n], max, context.Selected);
+            int kept = SelectNeighbours<TMetric>(pool[..n], max, context.Selected, keepPruned: true);
+            WriteLinks(ref links, context.Selected.AsSpan(0, kept));
+        }
+    }
+
+    /// <summary>
+    /// Counts a new tombstone; once tombstones since the last consolidation reach a tenth of the live
+    /// points, consolidates (on the calling thread, so the cost is visible and tests stay deterministic).
+    /// </summary>
+    private void NoteTombstone()
+    {
+        int since = Interlocked.Increment(ref _tombstonesSinceConsolidation);
+        if (since < Math.Max(64, Count / 10))
+        {
+            return;
+        }
+
+        // Only the thread that resets the counter consolidates.
+        if (Interlocked.CompareExchange(ref _tombstonesSinceConsolidation, 0, since) == since)
+        {
+            ConsolidateDeletes();
+        }
+    }
+
+    /// <summary>
+    /// Relinks every live node that still links to a tombstone: it chooses again, by the heuristic,
+    /// among its live links and the live links of its deleted neighbours (as FreshDiskANN consolidates
+    /// deletes). The local repair at delete time only reaches nodes the deleted node linked to; this
+    /// also reaches nodes that linked to it one-way. Runs concurrently with searches and writes.
+    /// </summary>
+    /// <returns>The number of link lists rewritten.</returns>
+    public int ConsolidateDeletes()
+    {
+        _structureLock.EnterReadLock();
+        try
+        {
+            return _options.Metric switch
+            {
+                DistanceMetric.L2 => ConsolidateDeletes<L2Metric>(),
+                DistanceMetric.Dot => ConsolidateDeletes<DotMetric>(),
+                _ => ConsolidateDeletes<CosineMetric>(),
+            };
+        }
+        finally
+        {
+            _structureLock.ExitReadLock();
+        }
+    }
+
+    private int ConsolidateDeletes<TMetric>()
+        where TMetric : struct, IFloatMetric
+    {
+        SearchContext context = _pool.Rent();
+        int rewritten = 0;
+        try
+        {
+            context.EnsureScratch((_m0 * (_m0 + 1)) + 2);
+            int nodes = Math.Min(NodeCount, _states.Capacity);
+            for (int node = 0; node < nodes; node++)
+            {
+                if (_states.Row(node) != NodeState.Live)
+                {
+                    continue;
+                }
+
+                int level = _levels.Row(node);
+                for (int layer = 0; layer <= level; layer++)
+                {
+                    if (LinksTombstone(node, layer))
+                    {
+                        RelinkAroundTombstones<TMetric>(node, layer, context, nodes);
+                        rewritten++;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _pool.Return(context);
+        }
+
+        return rewritten;
+    }
+
+    private bool LinksTombstone(int node, int layer)
+    {
+        ref int links = ref LinksAt(node, layer);
+        int count = Volatile.Read(ref links);
+        for (int i = 1; i <= count; i++)
+        {
+            if (_states.Row(Unsafe.Add(ref links, i)) == NodeState.Deleted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void RelinkAroundTombstones<TMetric>(int node, int layer, SearchContext context, int nodes)
+        where TMetric : struct, IFloatMetric
+    {
+        int max = layer == 0 ? _m0 : _m;
+        VisitedSet seen = context.Visited;
+        lock (NodeLock(node))
+        {
+            seen.Reset(nodes);
+            seen.TestAndMark(node);
+            ref int links = ref LinksAt(node, layer);
+            int count = links;
+            Span<Candidate> pool = context.Sorted;
+            int n = 0;
+            ref float origin = ref _vectors.Row(node);
+            for (int i = 1; i <= count; i++)
+            {
+                int other = Unsafe.Add(ref links, i);
+                if (_states.Row(other) != NodeState.Deleted)
+                {
+                    if (!seen.TestAndMark(other))
+                    {
+                        pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(other), _dimension), other);
+                    }
+
+                    continue;
+                }
+
+                // A tombstone: offer its live links instead (read without its lock, as searches do).
+                ref int around = ref LinksAt(other, layer);
+                int aroundCount = Math.Min(Volatile.Read(ref around), max);
+                for (int j = 1; j <= aroundCount; j++)
+                {
+                    int candidate = Unsafe.Add(ref around, j);
+                    if (_states.Row(candidate) != NodeState.Deleted && _levels.Row(candidate) >= layer && !seen.TestAndMark(candidate))
+                    {
+                        pool[n++] = new Candidate(TMetric.Distance(ref origin, ref _vectors.Row(candidate), _dimension), candidate);
+                    }
+                }
+            }
+
+            SortByDistance(pool[..n]);
+            int kept = SelectNeighbours<TMetric>(pool[..n], max, context.Selected, keepPruned: true);
             WriteLinks(ref links, context.Selected.AsSpan(0, kept));
         }
     }
@@ -312,7 +452,7 @@ public sealed partial class HnswIndex
     /// The heuristic of the paper (Algorithm 4): walk candidates nearest first and keep one only if it
     /// is nearer to the base than to every neighbour already kept, so links spread in all directions.
     /// </summary>
-    private int SelectNeighbours<TMetric>(ReadOnlySpan<Candidate> sortedCandidates, int max, Span<Candidate> selected)
+    private int SelectNeighbours<TMetric>(ReadOnlySpan<Candidate> sortedCandidates, int max, Span<Candidate> selected, bool keepPruned = false)
         where TMetric : struct, IFloatMetric
     {
         if (sortedCandidates.Length <= max)
@@ -339,6 +479,21 @@ public sealed partial class HnswIndex
             if (keep)
             {
                 selected[count++] = candidate;
+            }
+        }
+
+        if (keepPruned && count < max)
+        {
+            // Paper, Algorithm 4's keepPrunedConnections: top the list up with the nearest candidates the
+            // heuristic passed over. Repair uses it so relinked nodes keep the degree a fresh build
+            // gives them through back-links; without it recall after many deletes drops by ~0.04.
+            int chosen = count;
+            for (int i = 0; i < sortedCandidates.Length && count < max; i++)
+            {
+                if (!ContainsNode(selected[..chosen], sortedCandidates[i].Node))
+                {
+                    selected[count++] = sortedCandidates[i];
+                }
             }
         }
 
@@ -387,9 +542,15 @@ public sealed partial class HnswIndex
         return count;
     }
 
-    /// <summary>Insertion sort by distance: the lists here hold at most a few hundred entries.</summary>
+    /// <summary>Sorts by distance: insertion sort for short lists, introsort (no allocation) otherwise.</summary>
     private static void SortByDistance(Span<Candidate> candidates)
     {
+        if (candidates.Length > 32)
+        {
+            candidates.Sort(default(CandidateComparer));
+            return;
+        }
+
         for (int i = 1; i < candidates.Length; i++)
         {
             Candidate item = candidates[i];
@@ -414,5 +575,10 @@ public sealed partial class HnswIndex
         }
 
         return count;
+    }
+
+    private readonly struct CandidateComparer : IComparer<Candidate>
+    {
+        public int Compare(Candidate x, Candidate y) => x.Distance.CompareTo(y.Distance);
     }
 }

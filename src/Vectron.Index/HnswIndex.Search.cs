@@ -187,6 +187,13 @@ public sealed partial class HnswIndex
             for (int i = 1; i <= count; i++)
             {
                 int candidate = Unsafe.Add(ref links, i);
+                // Never descend into a node still being inserted: its lower layers may not be linked
+                // yet, and a search starting there could find almost nothing.
+                if (_states.Row(candidate) == NodeState.Pending)
+                {
+                    continue;
+                }
+
                 float d = space.Distance(candidate);
                 if (d < distance)
                 {

@@ -48,6 +48,7 @@ public sealed partial class HnswIndex : IDisposable
     private QuantizedVectors? _quantized;
     private int _nodeCount;
     private int _liveCount;
+    private int _tombstonesSinceConsolidation;
 
     // Entry point and top level packed into one word so readers never see one without the other:
     // low 32 bits the node, high 32 bits its level; −1 while the index is empty.
@@ -119,10 +120,12 @@ public sealed partial class HnswIndex : IDisposable
     public void Upsert(ulong key, ReadOnlySpan<float> vector)
     {
         ValidateVector(vector, nameof(vector));
+        int node;
+        int replaced;
         _structureLock.EnterReadLock();
         try
         {
-            int node = AllocateNode();
+            node = AllocateNode();
             Span<float> row = _vectors.RowSpan(node);
             vector.CopyTo(row);
             if (_options.Metric == DistanceMetric.Cosine)
@@ -155,7 +158,6 @@ public sealed partial class HnswIndex : IDisposable
                     break;
             }
 
-            int replaced;
             lock (_keyLock)
             {
                 replaced = _keyToNode.TryGetValue(key, out int old) ? old : -1;
@@ -181,6 +183,11 @@ public sealed partial class HnswIndex : IDisposable
             _structureLock.ExitReadLock();
         }
 
+        if (replaced >= 0)
+        {
+            NoteTombstone();
+        }
+
         MaybeCalibrate();
     }
 
@@ -204,12 +211,14 @@ public sealed partial class HnswIndex : IDisposable
             }
 
             Repair(node);
-            return true;
         }
         finally
         {
             _structureLock.ExitReadLock();
         }
+
+        NoteTombstone();
+        return true;
     }
 
     /// <summary>Whether a point is stored under <paramref name="key"/>.</summary>

@@ -1,0 +1,45 @@
+using Vectron.Cli.CommandLine;
+
+namespace Vectron.Cli.Bench;
+
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c> and <c>ann-engine</c>.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
+    /// <exception cref="CliException">The command line or its input is invalid.</exception>
+    public static int Run(IReadOnlyList<string> arguments, TextWriter output, TextWriter diagnostics)
+    {
+        if (arguments.Count == 0)
+        {
+            diagnostics.Write(HelpText.Bench);
+            return CliException.UsageExitCode;
+        }
+
+        string command = arguments[0];
+        string[] rest = arguments.Skip(1).ToArray();
+        switch (command)
+        {
+            case "ann":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Ann);
+                    return 0;
+                }
+
+                return new AnnBenchCommand(AnnBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "ann-engine":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.AnnEngine);
+                    return 0;
+                }
+
+                return new AnnEngineCommand(AnnEngineOptions.Parse(rest), output, diagnostics).Run();
+            case "--help" or "-h" or "-?" or "help":
+                output.Write(HelpText.Bench);
+                return 0;
+            default:
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann' and 'ann-engine' (see 'vectron bench --help').");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Vectron.Cli.Bench;
+
+/// <summary>Percentiles of latency samples.</summary>
+internal static class LatencyStatistics
+{
+    /// <summary>
+    /// The <paramref name="percent"/>-th percentile with linear interpolation between the closest ranks
+    /// (numpy's default, which the peers harness uses). Does not modify <paramref name="samples"/>.
+    /// </summary>
+    public static double Percentile(ReadOnlySpan<double> samples, double percent)
+    {
+        if (samples.IsEmpty)
+        {
+            return double.NaN;
+        }
+
+        double[] sorted = samples.ToArray();
+        Array.Sort(sorted);
+        double position = percent / 100 * (sorted.Length - 1);
+        int lower = (int)Math.Floor(position);
+        int upper = Math.Min(lower + 1, sorted.Length - 1);
+        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+    }
+}

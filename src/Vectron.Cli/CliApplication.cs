@@ -1,0 +1,65 @@
+using System.Reflection;
+using Vectron.Cli.Bench;
+using Vectron.Cli.CommandLine;
+
+namespace Vectron.Cli;
+
+/// <summary>
+/// The whole program behind <c>Main</c>, with its writers passed in so tests can run commands
+/// in-process. Expected failures become a one-line message on the diagnostics writer and a nonzero
+/// exit code; only unexpected ones (bugs) show their type and stack trace.
+/// </summary>
+internal static class CliApplication
+{
+    /// <summary>Runs the command line; returns the process exit code.</summary>
+    public static int Run(IReadOnlyList<string> arguments, TextWriter output, TextWriter diagnostics)
+    {
+        try
+        {
+            return Dispatch(arguments, output, diagnostics);
+        }
+        catch (CliException e)
+        {
+            diagnostics.WriteLine($"vectron: error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            diagnostics.WriteLine($"vectron: error: {e.Message}");
+            return CliException.InputExitCode;
+        }
+        catch (OutOfMemoryException)
+        {
+            diagnostics.WriteLine("vectron: error: out of memory; try a smaller dataset (--synthetic-n, --queries).");
+            return CliException.InputExitCode;
+        }
+    }
+
+    /// <summary>The product version, from the assembly's informational version.</summary>
+    public static string Version =>
+        typeof(CliApplication).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static int Dispatch(IReadOnlyList<string> arguments, TextWriter output, TextWriter diagnostics)
+    {
+        if (arguments.Count == 0)
+        {
+            diagnostics.Write(HelpText.Root);
+            return CliException.UsageExitCode;
+        }
+
+        string command = arguments[0];
+        switch (command)
+        {
+            case "--help" or "-h" or "-?" or "help":
+                output.Write(HelpText.Root);
+                return 0;
+            case "--version":
+                output.WriteLine($"vectron {Version}");
+                return 0;
+            case "bench":
+                return BenchCommand.Run(arguments.Skip(1).ToArray(), output, diagnostics);
+            default:
+                throw CliException.Usage($"unknown command '{command}' (see 'vectron --help').");
+        }
+    }
+}

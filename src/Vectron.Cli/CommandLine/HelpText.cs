@@ -1,0 +1,117 @@
+namespace Vectron.Cli.CommandLine;
+
+/// <summary>The text of <c>--help</c> for every command.</summary>
+internal static class HelpText
+{
+    public const string Root = """
+        vectron - the Vectron vector database command line
+
+        Usage:
+          vectron <command> [options]
+
+        Commands:
+          bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
+          bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
+
+        Options:
+          -h, --help         Show help (also after a command: vectron bench ann --help)
+          --version          Show the version
+
+        Quick start (no data needed: generates a synthetic set, about 20 s on 2 cores):
+          vectron bench ann --table
+
+        """;
+
+    public const string Bench = """
+        vectron bench - benchmarks of the vector index
+
+        Usage:
+          vectron bench ann [options]          recall@10, latency and QPS per ef, JSON lines or --table
+          vectron bench ann-engine [options]   the peers harness engine protocol
+
+        Run 'vectron bench <command> --help' for the options of each.
+
+        """;
+
+    public const string Ann = """
+        vectron bench ann - measure recall@10, latency and throughput of the HNSW index
+
+        Usage:
+          vectron bench ann [--dataset DIR] [options]
+
+        Builds the index with N threads, then for each ef: 100 warm-up queries, a one-thread pass
+        timing every query (p50/p99, QPS), a pass with N threads taking queries one at a time
+        (QPS), each repeated until it lasts --min-seconds, and recall@10 against the exact
+        ground truth. Prints one JSON object per ef
+        (ef, recall_at_10, qps_1_thread, qps_n_threads, p50_ms, p99_ms, build_seconds,
+        bytes_per_vector, dataset, n, dim, metric, quantization, m, ef_construct, threads, ...)
+        or, with --table, an aligned table. Progress messages go to standard error.
+
+        Data:
+          --dataset DIR          Folder laid out like shared/datasets/<set>: base.fvecs or base.bvecs
+                                 (or <name>_base.fvecs), query.fvecs|bvecs (or <name>_query.fvecs) and
+                                 gt_<metric>_top100.ivecs. Without --dataset a Gaussian mixture is
+                                 generated in memory and its exact ground truth computed by brute force.
+          --metric l2|cosine     Distance; default: the one the folder has ground truth for (l2 first),
+                                 l2 for generated data
+          --queries N            Use the first N queries of the folder (default all), or generate N
+                                 queries (default 200)
+          --synthetic-n N        Generated base vectors (default 20000)
+          --synthetic-dim D      Generated dimension (default 128)
+          --seed S               Generator seed (default 20240601); printed with the results
+
+        Index:
+          --m M                  Links per node, layer 0 keeps 2M (default 16)
+          --ef-construct E       Candidate list size while building (default 200)
+          --quantization Q       none (float32) or int8 (int8 traversal, float32 rescoring); default none
+          --threads N            Build threads and threads of the parallel pass (default: processor count)
+
+        Search:
+          --ef LIST              Comma-separated ef values (default 10,16,24,32,48,64,96,128,256)
+          --k K                  Results per query, at least 10 (default 10)
+          --warmup N             Warm-up queries before each ef (default 100)
+          --jit-warmup S         Untimed searching before the first ef, so the runtime has compiled
+                                 the search code to its optimised tier (default 1 second; 0 = none)
+          --min-seconds S        Repeat each timed pass over the queries until it has run S seconds
+                                 (default 0.2; 0 = exactly one pass). Recall uses the first pass.
+
+        Output:
+          --table                Print an aligned table instead of JSON lines
+
+        Examples:
+          vectron bench ann --table
+          vectron bench ann --dataset ../shared/datasets/siftsmall --table
+          vectron bench ann --dataset ../shared/datasets/glove-twitter-25d-12k --metric cosine --quantization int8
+
+        """;
+
+    public const string AnnEngine = """
+        vectron bench ann-engine - engine protocol of the peers ANN benchmark harness
+
+        Usage:
+          vectron bench ann-engine --base B.fvecs --query Q.fvecs [options]
+
+        Implements "Engine protocol" of shared/bench/peers/README.md: builds the index (ids are
+        0-based base row numbers), prints a JSON "build" line, then for every sweep value a
+        "sequential" search line with per-query latencies (lat_us) and one "batch" line per search
+        thread count, and writes OUT/ids_<ef>.ivecs (k ids per query, -1 padded) from the
+        sequential pass. Standard output carries only JSON lines; diagnostics go to standard error.
+
+        Options:
+          --base FILE            Base vectors (.fvecs, or .bvecs widened to float32); required
+          --query FILE           Query vectors, same dimension; required
+          --metric l2|cosine     Distance (default l2); cosine vectors are normalised by the index
+          --k K                  Results per query (default 10)
+          --sweep LIST           Comma-separated ef values (default 10,16,24,32,48,64,96,128,192,256,384,512)
+          --build-threads N      Threads of the timed build (default 2)
+          --build-1t             Also time a separate single-thread build (build_1t_s)
+          --search-threads LIST  Thread counts of the batch passes (default 1,2)
+          --params JSON          {"M":16,"ef_construction":200,"quantization":"f32"|"int8"} (all optional)
+          --out-dir DIR          Where ids_<ef>.ivecs go (default: current folder; created if missing)
+          --warmup N             Warm-up queries before each timed pass (default 100)
+          --jit-warmup S         Seconds of untimed searching after the build, before the first
+                                 timed pass, so the runtime has compiled the search code to its
+                                 optimised tier (default 1; 0 = none)
+
+        """;
+}
