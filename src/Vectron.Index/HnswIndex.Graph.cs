@@ -566,7 +566,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Empties a max-heap into <paramref name="destination"/> nearest first; returns the count.</summary>
-    private static int DrainSorted(CandidateHeap heap, Candidate[] destination)
+    private static int DrainSorted(CandidateHeap<FarthestFirst> heap, Candidate[] destination)
     {
         int count = heap.Count;
         for (int i = count - 1; i >= 0; i--)

@@ -134,7 +134,7 @@ public sealed partial class HnswIndex
     private int Rescore<TMetric>(SearchContext context, int rescore, int k, Span<SearchHit> destination)
         where TMetric : struct, IFloatMetric
     {
-        CandidateHeap results = context.Results;
+        CandidateHeap<FarthestFirst> results = context.Results;
         while (results.Count > rescore)
         {
             results.Pop();
@@ -216,8 +216,8 @@ public sealed partial class HnswIndex
         where TAccept : struct, IAcceptPolicy
     {
         VisitedSet visited = context.Visited;
-        CandidateHeap frontier = context.Frontier;
-        CandidateHeap results = context.Results;
+        CandidateHeap<NearestFirst> frontier = context.Frontier;
+        CandidateHeap<FarthestFirst> results = context.Results;
         visited.Reset(nodeCount);
         frontier.Clear();
         results.Clear();
@@ -283,7 +283,7 @@ public sealed partial class HnswIndex
     private int ExactSearch<TMetric>(SearchContext context, int k, IVectorFilter? filter, Span<SearchHit> destination)
         where TMetric : struct, IFloatMetric
     {
-        CandidateHeap results = context.Results;
+        CandidateHeap<FarthestFirst> results = context.Results;
         results.Clear();
         ref float query = ref MemoryMarshal.GetArrayDataReference(context.Query);
         int limit = Math.Min(NodeCount, _states.Capacity);
@@ -344,7 +344,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Writes the best k of a max-heap to the destination, nearest first.</summary>
-    private int CopyResults(CandidateHeap results, int k, Span<SearchHit> destination)
+    private int CopyResults(CandidateHeap<FarthestFirst> results, int k, Span<SearchHit> destination)
     {
         while (results.Count > k)
         {

@@ -3,20 +3,40 @@ using System.Runtime.InteropServices;
 
 namespace Vectron.Index.Search;
 
+/// <summary>The order of a <see cref="CandidateHeap{TOrder}"/>, as a type so each heap's comparisons compile to one instruction.</summary>
+internal interface IHeapOrder
+{
+    /// <summary>Whether distance <paramref name="a"/> belongs above <paramref name="b"/>.</summary>
+    static abstract bool Above(float a, float b);
+}
+
+/// <summary>Nearest on top (the frontier of a search).</summary>
+internal readonly struct NearestFirst : IHeapOrder
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Above(float a, float b) => a < b;
+}
+
+/// <summary>Farthest on top (the bounded result list).</summary>
+internal readonly struct FarthestFirst : IHeapOrder
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Above(float a, float b) => a > b;
+}
+
 /// <summary>
-/// A binary heap of candidates over a reusable array: a min-heap (nearest on top) or a max-heap
-/// (farthest on top). Grows on demand and keeps its array, so steady-state use does not allocate.
+/// A binary heap of candidates over a reusable array, ordered by <typeparamref name="TOrder"/>.
+/// Grows on demand and keeps its array, so steady-state use does not allocate.
 /// </summary>
 /// <remarks>Not thread-safe: owned by one <see cref="SearchContext"/> at a time.</remarks>
-internal sealed class CandidateHeap
+internal sealed class CandidateHeap<TOrder>
+    where TOrder : struct, IHeapOrder
 {
-    private readonly bool _maxOnTop;
     private Candidate[] _items;
     private int _count;
 
-    public CandidateHeap(bool maxOnTop, int capacity = 64)
+    public CandidateHeap(int capacity = 64)
     {
-        _maxOnTop = maxOnTop;
         _items = new Candidate[Math.Max(capacity, 4)];
     }
 
@@ -41,14 +61,11 @@ internal sealed class CandidateHeap
 
         ref Candidate items = ref MemoryMarshal.GetArrayDataReference(_items);
         int i = _count++;
-        // Sift up: the max-heap compares negated distances so one loop serves both orders.
-        float key = _maxOnTop ? -distance : distance;
         while (i > 0)
         {
             int parent = (i - 1) >> 1;
             Candidate p = Unsafe.Add(ref items, parent);
-            float pk = _maxOnTop ? -p.Distance : p.Distance;
-            if (pk <= key)
+            if (!TOrder.Above(distance, p.Distance))
             {
                 break;
             }
@@ -68,7 +85,6 @@ internal sealed class CandidateHeap
         if (n > 0)
         {
             Candidate last = Unsafe.Add(ref items, n);
-            float key = _maxOnTop ? -last.Distance : last.Distance;
             int i = 0;
             while (true)
             {
@@ -79,20 +95,17 @@ internal sealed class CandidateHeap
                 }
 
                 Candidate c = Unsafe.Add(ref items, child);
-                float ck = _maxOnTop ? -c.Distance : c.Distance;
                 if (child + 1 < n)
                 {
                     Candidate r = Unsafe.Add(ref items, child + 1);
-                    float rk = _maxOnTop ? -r.Distance : r.Distance;
-                    if (rk < ck)
+                    if (TOrder.Above(r.Distance, c.Distance))
                     {
                         child++;
                         c = r;
-                        ck = rk;
                     }
                 }
 
-                if (key <= ck)
+                if (!TOrder.Above(c.Distance, last.Distance))
                 {
                     break;
                 }

@@ -16,10 +16,10 @@ internal sealed class SearchContext
     public VisitedSet Visited { get; } = new();
 
     /// <summary>Nearest-first frontier of the layer search.</summary>
-    public CandidateHeap Frontier { get; } = new(maxOnTop: false);
+    public CandidateHeap<NearestFirst> Frontier { get; } = new();
 
     /// <summary>Farthest-first list of the best nodes found (size ef).</summary>
-    public CandidateHeap Results { get; } = new(maxOnTop: true);
+    public CandidateHeap<FarthestFirst> Results { get; } = new();
 
     /// <summary>The query as searched (normalised for cosine).</summary>
     public float[] Query { get; }
