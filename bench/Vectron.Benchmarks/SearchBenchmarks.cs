@@ -9,7 +9,7 @@ namespace Vectron.Benchmarks;
 /// Run: dotnet run -c Release --project bench/Vectron.Benchmarks -- --filter '*SearchBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
-public class SearchBenchmarks
+public class SearchBenchmarks : IDisposable
 {
     private const int Dimension = 128;
     private readonly SearchHit[] _hits = new SearchHit[10];
@@ -39,7 +39,11 @@ public class SearchBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _index.Dispose();
+    public void Dispose()
+    {
+        _index?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Benchmark]
     public int Search()

@@ -57,7 +57,7 @@ public sealed class CliApplicationTests
         var stderr = new StringWriter();
 
         int exit = CliApplication.Run(
-            ["bench", "ann", "--synthetic-n", "600", "--synthetic-dim", "8", "--queries", "20", "--ef", "10,40", "--threads", "2", "--warmup", "5", "--m", "8", "--ef-construct", "40", "--min-seconds", "0.01"],
+            ["bench", "ann", "--synthetic-n", "600", "--synthetic-dim", "8", "--queries", "20", "--ef", "10,40", "--threads", "2", "--warmup", "5", "--m", "8", "--ef-construct", "40", "--min-seconds", "0.01", "--jit-warmup", "0.05"],
             stdout, stderr);
 
         Assert.True(exit == 0, stderr.ToString());
@@ -82,7 +82,7 @@ public sealed class CliApplicationTests
         var stdout = new StringWriter();
 
         int exit = CliApplication.Run(
-            ["bench", "ann", "--table", "--synthetic-n", "300", "--synthetic-dim", "4", "--queries", "10", "--ef", "10,20,30", "--threads", "1", "--warmup", "0", "--min-seconds", "0"],
+            ["bench", "ann", "--table", "--synthetic-n", "300", "--synthetic-dim", "4", "--queries", "10", "--ef", "10,20,30", "--threads", "1", "--warmup", "0", "--min-seconds", "0", "--jit-warmup", "0"],
             stdout, new StringWriter());
 
         Assert.Equal(0, exit);

@@ -38,8 +38,8 @@ internal sealed class AnnBenchCommand
         var table = _options.Table ? new ResultTable(_output, _options.Threads) : null;
         table?.WriteHeader(dataset, _options, buildSeconds, bytesPerVector);
         var json = table is null ? new JsonLineWriter(_output) : null;
-        var runner = new QueryRunner(index, dataset.Queries, _options.K);
-        JitWarmup.Run(runner, _options.EfValues, _options.Threads, _options.JitWarmupSeconds);
+        using var runner = new QueryRunner(index, dataset.Queries, _options.K);
+        JitWarmup.Run(runner, _options.K, _options.EfValues, _options.Threads, _options.JitWarmupSeconds, _diagnostics);
         foreach (int ef in _options.EfValues)
         {
             AnnBenchResult result = Measure(runner, dataset, ef);

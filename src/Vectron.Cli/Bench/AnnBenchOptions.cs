@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Vectron.Cli.CommandLine;
 using Vectron.Cli.Datasets;
 using Vectron.Index;
@@ -13,13 +14,12 @@ internal sealed record AnnBenchOptions
     /// <summary>Recall is reported at this depth, so k must be at least this large.</summary>
     public const int RecallDepth = 10;
 
-    private static readonly string[] ValueOptions =
-    [
+    private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
+        StringComparer.Ordinal,
         "dataset", "metric", "m", "ef-construct", "ef", "quantization", "threads", "k", "queries",
-        "synthetic-n", "synthetic-dim", "seed", "warmup", "min-seconds", "jit-warmup",
-    ];
+        "synthetic-n", "synthetic-dim", "seed", "warmup", "min-seconds", "jit-warmup");
 
-    private static readonly string[] FlagOptions = ["table"];
+    private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "table");
 
     /// <summary>The dataset folder, or <see langword="null"/> for a synthetic set.</summary>
     public string? DatasetDirectory { get; init; }

@@ -86,8 +86,8 @@ internal sealed class AnnEngineCommand
             w.WriteNumber("index_bytes", indexBytes);
         });
 
-        var searcher = new QueryRunner(index, queries, _options.K);
-        JitWarmup.Run(searcher, _options.Sweep, _options.SearchThreads.Max(), _options.JitWarmupSeconds);
+        using var searcher = new QueryRunner(index, queries, _options.K);
+        JitWarmup.Run(searcher, _options.K, _options.Sweep, _options.SearchThreads.Max(), _options.JitWarmupSeconds, _diagnostics);
         foreach (int ef in _options.Sweep)
         {
             RunSweepValue(searcher, ef);
@@ -105,9 +105,11 @@ internal sealed class AnnEngineCommand
 
         var ids = new DenseMatrix<int>(queryCount, _options.K);
         var latencies = new double[queryCount];
+        var disturbances = PassDisturbances.Start();
         long start = Stopwatch.GetTimestamp();
         searcher.RunSequential(queryCount, parameters, ids, latencies);
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        _diagnostics.WriteLine($"ef {ef}: sequential pass {wall * 1e3:F2} ms; {disturbances.Describe()}");
 
         TexmexFormat.WriteIvecs(Path.Combine(_options.OutDirectory, $"ids_{ef}.ivecs"), ids);
         _output.WriteLine(w =>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Vectron.Cli.CommandLine;
 using Vectron.Cli.Datasets;
 using Vectron.Index;
@@ -10,13 +11,14 @@ internal sealed record AnnEngineOptions
     /// <summary>The command as users type it, for messages.</summary>
     public const string CommandName = "vectron bench ann-engine";
 
-    /// <summary>The harness's ef sweep, used when <c>--sweep</c> is absent.</summary>
-    public static readonly int[] DefaultSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
+    private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "base", "query", "metric", "k", "sweep", "build-threads", "search-threads", "params", "out-dir", "warmup", "jit-warmup");
 
-    private static readonly string[] ValueOptions =
-        ["base", "query", "metric", "k", "sweep", "build-threads", "search-threads", "params", "out-dir", "warmup", "jit-warmup"];
+    private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "build-1t");
 
-    private static readonly string[] FlagOptions = ["build-1t"];
+    /// <summary>The harness's ef sweep, used when <c>--sweep</c> is absent (a new array on every call).</summary>
+    public static int[] DefaultSweep => [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
 
     public required string BasePath { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vectron.Cli.CommandLine;
 using Vectron.Cli.Datasets;
 using Vectron.Index;
 
@@ -11,8 +12,18 @@ internal static class IndexBuilder
     /// Inserts row 0, then the other rows from <paramref name="threads"/> threads, then (int8) recalibrates
     /// once so the codes reflect the whole set. The returned time covers all of it.
     /// </summary>
+    /// <exception cref="CliException">The options do not fit the data (e.g. a dimension the index does not support).</exception>
     public static HnswIndex Build(DenseMatrix<float> vectors, HnswOptions options, int threads, out double seconds)
     {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"cannot build the index: {CliException.MessageOf(e)}", e);
+        }
+
         long start = Stopwatch.GetTimestamp();
         var index = new HnswIndex(options with { InitialCapacity = Math.Max(options.InitialCapacity, vectors.Rows) });
         try
@@ -20,7 +31,7 @@ internal static class IndexBuilder
             if (vectors.Rows > 0)
             {
                 index.Upsert(0, vectors.Row(0));
-                ParallelWork.Run(vectors.Rows - 1, threads, (item, _) => index.Upsert((ulong)(item + 1), vectors.Row(item + 1)));
+                WorkerGroup.RunOnce(vectors.Rows - 1, threads, (item, _) => index.Upsert((ulong)(item + 1), vectors.Row(item + 1)));
             }
 
             if (options.Quantization == QuantizationKind.Int8)

@@ -36,7 +36,7 @@ internal sealed class ArgumentList
 
     /// <summary>Parses <paramref name="arguments"/>; option names are given without the leading dashes.</summary>
     /// <exception cref="CliException">The arguments do not fit the declared options.</exception>
-    public static ArgumentList Parse(string command, IReadOnlyList<string> arguments, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flagOptions)
+    public static ArgumentList Parse(string command, IReadOnlyList<string> arguments, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
@@ -214,7 +214,7 @@ internal sealed class ArgumentList
         return value;
     }
 
-    private static bool IsOptionName(string token, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flagOptions)
+    private static bool IsOptionName(string token, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions)
     {
         if (!token.StartsWith("--", StringComparison.Ordinal))
         {

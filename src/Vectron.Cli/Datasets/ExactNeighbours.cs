@@ -28,7 +28,7 @@ internal static class ExactNeighbours
             distances[t] = new float[k];
         }
 
-        ParallelWork.Run(queries.Rows, threads, (query, worker) =>
+        WorkerGroup.RunOnce(queries.Rows, threads, (query, worker) =>
             TopK(vectors, queries.Row(query), metric, result.Row(query), distances[worker]));
         return result;
     }

@@ -29,7 +29,7 @@ public sealed class AnnEngineCommandTests
             "bench", "ann-engine", "--base", temp.File("base.fvecs"), "--query", temp.File("query.fvecs"),
             "--metric", "l2", "--k", "10", "--sweep", "10,32", "--build-threads", "2", "--search-threads", "1,2",
             "--params", $$"""{"M":8,"ef_construction":64,"quantization":"{{quantization}}"}""", "--out-dir", outDir,
-            "--build-1t", "--warmup", "5",
+            "--build-1t", "--warmup", "5", "--jit-warmup", "0.05",
         ], stdout, stderr);
 
         Assert.True(exit == 0, stderr.ToString());

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Vectron.Index.Kernels;
 
 namespace Vectron.Index.Tests.Kernels;
@@ -12,43 +13,75 @@ public sealed class FloatKernelsTests
 
     public static TheoryData<int> HugeLengths => new() { 1, 2, 3, 7, 8, 9, 15, 16, 17, 25, 31, 32, 33, 128, 300, 768, 1000 };
 
-    [Fact]
-    public void SquaredL2_MatchesScalarReference_ForEveryLengthUpTo300()
-    {
-        for (int length = 0; length <= MaxLength; length++)
-        {
-            int seed = Seed + length;
-            var random = new Random(seed);
-            float[] a = RandomVector(random, length, out int offsetA);
-            float[] b = RandomVector(random, length, out int offsetB);
-            ReadOnlySpan<float> x = a.AsSpan(offsetA, length);
-            ReadOnlySpan<float> y = b.AsSpan(offsetB, length);
+    private delegate float FloatKernel(float[] a, int offsetA, float[] b, int offsetB, int length);
 
-            double expected = ScalarReference.SquaredL2(x, y);
-            AssertWithin(expected, FloatKernels.SquaredL2(x, y), ErrorBound(length) * expected, seed, length);
+    private delegate (float Dot, float NormA, float NormB) CosineSumsKernel(float[] a, int offsetA, float[] b, int offsetB, int length);
+
+    [Fact]
+    public void SquaredL2_MatchesScalarReference_AtEverySupportedWidth_ForEveryLengthUpTo300()
+    {
+        foreach ((string name, int minLength, FloatKernel kernel) in SquaredL2Kernels())
+        {
+            for (int length = minLength; length <= MaxLength; length++)
+            {
+                int seed = Seed + length;
+                var random = new Random(seed);
+                float[] a = RandomVector(random, length, out int offsetA);
+                float[] b = RandomVector(random, length, out int offsetB);
+
+                double expected = ScalarReference.SquaredL2(a.AsSpan(offsetA, length), b.AsSpan(offsetB, length));
+                float actual = kernel(a, offsetA, b, offsetB, length);
+
+                AssertWithin(expected, actual, ErrorBound(length) * expected, $"{name}; seed {seed}, length {length}");
+            }
         }
     }
 
     [Fact]
-    public void Dot_MatchesScalarReference_ForEveryLengthUpTo300()
+    public void Dot_MatchesScalarReference_AtEverySupportedWidth_ForEveryLengthUpTo300()
     {
-        for (int length = 0; length <= MaxLength; length++)
+        foreach ((string name, int minLength, FloatKernel kernel) in DotKernels())
         {
-            int seed = Seed + length;
-            var random = new Random(seed);
-            float[] a = RandomVector(random, length, out int offsetA);
-            float[] b = RandomVector(random, length, out int offsetB);
-            ReadOnlySpan<float> x = a.AsSpan(offsetA, length);
-            ReadOnlySpan<float> y = b.AsSpan(offsetB, length);
-
-            // Summation error is bounded relative to Σ|aᵢbᵢ|, not to the (possibly cancelling) result.
-            double absoluteSum = 0;
-            for (int i = 0; i < length; i++)
+            for (int length = minLength; length <= MaxLength; length++)
             {
-                absoluteSum += Math.Abs((double)x[i] * y[i]);
-            }
+                int seed = Seed + length;
+                var random = new Random(seed);
+                float[] a = RandomVector(random, length, out int offsetA);
+                float[] b = RandomVector(random, length, out int offsetB);
+                ReadOnlySpan<float> x = a.AsSpan(offsetA, length);
+                ReadOnlySpan<float> y = b.AsSpan(offsetB, length);
 
-            AssertWithin(ScalarReference.Dot(x, y), FloatKernels.Dot(x, y), ErrorBound(length) * absoluteSum, seed, length);
+                float actual = kernel(a, offsetA, b, offsetB, length);
+
+                // Summation error is bounded relative to Σ|aᵢbᵢ|, not to the (possibly cancelling) result.
+                AssertWithin(ScalarReference.Dot(x, y), actual, ErrorBound(length) * AbsoluteProductSum(x, y), $"{name}; seed {seed}, length {length}");
+            }
+        }
+    }
+
+    [Fact]
+    public void CosineSums_MatchScalarReference_AtEverySupportedWidth_ForEveryLengthUpTo300()
+    {
+        foreach ((string name, int minLength, CosineSumsKernel kernel) in CosineSumsKernels())
+        {
+            for (int length = minLength; length <= MaxLength; length++)
+            {
+                int seed = Seed + length;
+                var random = new Random(seed);
+                float[] a = RandomVector(random, length, out int offsetA);
+                float[] b = RandomVector(random, length, out int offsetB);
+                ReadOnlySpan<float> x = a.AsSpan(offsetA, length);
+                ReadOnlySpan<float> y = b.AsSpan(offsetB, length);
+
+                (float dot, float normA, float normB) = kernel(a, offsetA, b, offsetB, length);
+
+                string context = $"{name}; seed {seed}, length {length}";
+                AssertWithin(ScalarReference.Dot(x, y), dot, ErrorBound(length) * AbsoluteProductSum(x, y), "dot, " + context);
+                double expectedNormA = ScalarReference.Dot(x, x);
+                double expectedNormB = ScalarReference.Dot(y, y);
+                AssertWithin(expectedNormA, normA, ErrorBound(length) * expectedNormA, "squared norm of a, " + context);
+                AssertWithin(expectedNormB, normB, ErrorBound(length) * expectedNormB, "squared norm of b, " + context);
+            }
         }
     }
 
@@ -65,7 +98,7 @@ public sealed class FloatKernelsTests
             ReadOnlySpan<float> y = b.AsSpan(offsetB, length);
 
             // By Cauchy–Schwarz Σ|aᵢbᵢ| ≤ ‖a‖‖b‖, so the error is bounded in absolute terms.
-            AssertWithin(ScalarReference.CosineSimilarity(x, y), FloatKernels.CosineSimilarity(x, y), 2 * ErrorBound(length + 4), seed, length);
+            AssertWithin(ScalarReference.CosineSimilarity(x, y), FloatKernels.CosineSimilarity(x, y), 2 * ErrorBound(length + 4), $"seed {seed}, length {length}");
         }
     }
 
@@ -80,26 +113,7 @@ public sealed class FloatKernelsTests
             ReadOnlySpan<float> x = a.AsSpan(offset, length);
 
             double expected = Math.Sqrt(ScalarReference.Dot(x, x));
-            AssertWithin(expected, FloatKernels.Norm(x), ErrorBound(length) * expected, seed, length);
-        }
-    }
-
-    [Fact]
-    public void RefOverloads_MatchSpanOverloads_ForEveryLengthUpTo300()
-    {
-        for (int length = 0; length <= MaxLength; length++)
-        {
-            int seed = Seed + length;
-            var random = new Random(seed);
-            float[] a = RandomVector(random, length, out int offsetA);
-            float[] b = RandomVector(random, length, out int offsetB);
-
-            Assert.True(
-                FloatKernels.SquaredL2(a.AsSpan(offsetA, length), b.AsSpan(offsetB, length)) == FloatKernels.SquaredL2(ref a[offsetA], ref b[offsetB], length),
-                $"SquaredL2 differs; seed {seed}, length {length}");
-            Assert.True(
-                FloatKernels.Dot(a.AsSpan(offsetA, length), b.AsSpan(offsetB, length)) == FloatKernels.Dot(ref a[offsetA], ref b[offsetB], length),
-                $"Dot differs; seed {seed}, length {length}");
+            AssertWithin(expected, FloatKernels.Norm(x), ErrorBound(length) * expected, $"seed {seed}, length {length}");
         }
     }
 
@@ -205,7 +219,7 @@ public sealed class FloatKernelsTests
         float actual = FloatKernels.CosineSimilarity(a, b);
 
         Assert.True(float.IsFinite(actual), $"got {actual}; seed {seed}, length {length}");
-        AssertWithin(ScalarReference.CosineSimilarity(a, b), actual, 1e-6, seed, length);
+        AssertWithin(ScalarReference.CosineSimilarity(a, b), actual, 1e-6, $"seed {seed}, length {length}");
     }
 
     [Theory]
@@ -217,7 +231,7 @@ public sealed class FloatKernelsTests
         float[] b = Filled(length, i => i % 2 == 0 ? 1e-30f : 1e-38f);
 
         Assert.Equal(1f, FloatKernels.CosineSimilarity(a, a), 6);
-        AssertWithin(ScalarReference.CosineSimilarity(a, b), FloatKernels.CosineSimilarity(a, b), 1e-6, Seed, length);
+        AssertWithin(ScalarReference.CosineSimilarity(a, b), FloatKernels.CosineSimilarity(a, b), 1e-6, $"length {length}");
     }
 
     [Theory]
@@ -283,6 +297,99 @@ public sealed class FloatKernelsTests
     /// </summary>
     private static double ErrorBound(int length) => (length + 4) * Math.ScaleB(1, -23);
 
+    // The public entry points and every width-specific implementation this machine can run, each
+    // with the shortest input it accepts.
+    private static IEnumerable<(string Name, int MinLength, FloatKernel Kernel)> SquaredL2Kernels()
+    {
+        yield return ("span API", 0, (a, oa, b, ob, n) => FloatKernels.SquaredL2(a.AsSpan(oa, n), b.AsSpan(ob, n)));
+        yield return ("ref API", 0, (a, oa, b, ob, n) => FloatKernels.SquaredL2(ref a[oa], ref b[ob], n));
+        if (Vector512.IsHardwareAccelerated)
+        {
+            yield return ("Vector512", 16, (a, oa, b, ob, n) => FloatKernels.SquaredL2Vector512(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            yield return ("Vector256", 8, (a, oa, b, ob, n) => FloatKernels.SquaredL2Vector256(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            yield return ("Vector128", 4, (a, oa, b, ob, n) => FloatKernels.SquaredL2Vector128(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        yield return ("scalar", 0, (a, oa, b, ob, n) => FloatKernels.SquaredL2Scalar(ref a[oa], ref b[ob], (nuint)n));
+    }
+
+    private static IEnumerable<(string Name, int MinLength, FloatKernel Kernel)> DotKernels()
+    {
+        yield return ("span API", 0, (a, oa, b, ob, n) => FloatKernels.Dot(a.AsSpan(oa, n), b.AsSpan(ob, n)));
+        yield return ("ref API", 0, (a, oa, b, ob, n) => FloatKernels.Dot(ref a[oa], ref b[ob], n));
+        if (Vector512.IsHardwareAccelerated)
+        {
+            yield return ("Vector512", 16, (a, oa, b, ob, n) => FloatKernels.DotVector512(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            yield return ("Vector256", 8, (a, oa, b, ob, n) => FloatKernels.DotVector256(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            yield return ("Vector128", 4, (a, oa, b, ob, n) => FloatKernels.DotVector128(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        yield return ("scalar", 0, (a, oa, b, ob, n) => FloatKernels.DotScalar(ref a[oa], ref b[ob], (nuint)n));
+    }
+
+    private static IEnumerable<(string Name, int MinLength, CosineSumsKernel Kernel)> CosineSumsKernels()
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            yield return ("Vector512", 16, (a, oa, b, ob, n) =>
+            {
+                FloatKernels.DotAndSquaredNormsVector512(ref a[oa], ref b[ob], (nuint)n, out float dot, out float normA, out float normB);
+                return (dot, normA, normB);
+            });
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            yield return ("Vector256", 8, (a, oa, b, ob, n) =>
+            {
+                FloatKernels.DotAndSquaredNormsVector256(ref a[oa], ref b[ob], (nuint)n, out float dot, out float normA, out float normB);
+                return (dot, normA, normB);
+            });
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            yield return ("Vector128", 4, (a, oa, b, ob, n) =>
+            {
+                FloatKernels.DotAndSquaredNormsVector128(ref a[oa], ref b[ob], (nuint)n, out float dot, out float normA, out float normB);
+                return (dot, normA, normB);
+            });
+        }
+
+        yield return ("scalar", 0, (a, oa, b, ob, n) =>
+        {
+            FloatKernels.DotAndSquaredNormsScalar(ref a[oa], ref b[ob], (nuint)n, out float dot, out float normA, out float normB);
+            return (dot, normA, normB);
+        });
+    }
+
+    private static double AbsoluteProductSum(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += Math.Abs((double)a[i] * b[i]);
+        }
+
+        return sum;
+    }
+
     private static float[] RandomVector(Random random, int length, out int offset)
     {
         offset = 1 + random.Next(Padding - 1);
@@ -307,11 +414,11 @@ public sealed class FloatKernelsTests
         return array;
     }
 
-    private static void AssertWithin(double expected, float actual, double tolerance, int seed, int length)
+    private static void AssertWithin(double expected, float actual, double tolerance, string context)
     {
         double error = Math.Abs(actual - expected);
         Assert.True(
             error <= tolerance,
-            $"expected {expected:R}, got {actual:R} (error {error:E3} > tolerance {tolerance:E3}); seed {seed}, length {length}");
+            $"expected {expected:R}, got {actual:R} (error {error:E3} > tolerance {tolerance:E3}); {context}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Vectron.Index.Kernels;
 
 namespace Vectron.Index.Tests.Kernels;
@@ -23,80 +24,99 @@ public sealed class Int8KernelsTests
         (sbyte.MinValue, 0),
     ];
 
-    [Fact]
-    public void Dot_MatchesScalarReference_ForEveryLengthUpTo300()
-    {
-        for (int length = 0; length <= MaxLength; length++)
-        {
-            int seed = Seed + length;
-            var random = new Random(seed);
-            sbyte[] a = RandomVector(random, length, out int offsetA);
-            sbyte[] b = RandomVector(random, length, out int offsetB);
-            ReadOnlySpan<sbyte> x = a.AsSpan(offsetA, length);
-            ReadOnlySpan<sbyte> y = b.AsSpan(offsetB, length);
-
-            long expected = ScalarReference.Int8Dot(x, y);
-            int actual = Int8Kernels.Dot(x, y);
-
-            Assert.True(expected == actual, $"expected {expected}, got {actual}; seed {seed}, length {length}");
-            Assert.True(expected == Int8Kernels.Dot(ref a[offsetA], ref b[offsetB], length), $"ref overload differs; seed {seed}, length {length}");
-        }
-    }
+    private delegate long Int8Kernel(sbyte[] a, int offsetA, sbyte[] b, int offsetB, int length);
 
     [Fact]
-    public void SquaredL2_MatchesScalarReference_ForEveryLengthUpTo300()
+    public void Dot_MatchesScalarReference_AtEverySupportedWidth_ForEveryLengthUpTo300()
     {
-        for (int length = 0; length <= MaxLength; length++)
+        foreach ((string name, int minLength, bool saturates, Int8Kernel kernel) in DotKernels())
         {
-            int seed = Seed + length;
-            var random = new Random(seed);
-            sbyte[] a = RandomVector(random, length, out int offsetA);
-            sbyte[] b = RandomVector(random, length, out int offsetB);
-            ReadOnlySpan<sbyte> x = a.AsSpan(offsetA, length);
-            ReadOnlySpan<sbyte> y = b.AsSpan(offsetB, length);
+            for (int length = minLength; length <= MaxLength; length++)
+            {
+                int seed = Seed + length;
+                var random = new Random(seed);
+                sbyte[] a = RandomVector(random, length, out int offsetA);
+                sbyte[] b = RandomVector(random, length, out int offsetB);
 
-            long expected = ScalarReference.Int8SquaredL2(x, y);
-            int actual = Int8Kernels.SquaredL2(x, y);
+                long expected = Expected(ScalarReference.Int8Dot(a.AsSpan(offsetA, length), b.AsSpan(offsetB, length)), saturates);
+                long actual = kernel(a, offsetA, b, offsetB, length);
 
-            Assert.True(expected == actual, $"expected {expected}, got {actual}; seed {seed}, length {length}");
-            Assert.True(expected == Int8Kernels.SquaredL2(ref a[offsetA], ref b[offsetB], length), $"ref overload differs; seed {seed}, length {length}");
+                Assert.True(expected == actual, $"{name}: expected {expected}, got {actual}; seed {seed}, length {length}");
+            }
+        }
+    }
+
+    [Fact]
+    public void SquaredL2_MatchesScalarReference_AtEverySupportedWidth_ForEveryLengthUpTo300()
+    {
+        foreach ((string name, int minLength, bool saturates, Int8Kernel kernel) in SquaredL2Kernels())
+        {
+            for (int length = minLength; length <= MaxLength; length++)
+            {
+                int seed = Seed + length;
+                var random = new Random(seed);
+                sbyte[] a = RandomVector(random, length, out int offsetA);
+                sbyte[] b = RandomVector(random, length, out int offsetB);
+
+                long expected = Expected(ScalarReference.Int8SquaredL2(a.AsSpan(offsetA, length), b.AsSpan(offsetB, length)), saturates);
+                long actual = kernel(a, offsetA, b, offsetB, length);
+
+                Assert.True(expected == actual, $"{name}: expected {expected}, got {actual}; seed {seed}, length {length}");
+            }
         }
     }
 
     [Theory]
     [MemberData(nameof(ExtremeLengths))]
-    public void Dot_IsExact_ForExtremeValues(int length)
+    public void Dot_IsExact_ForExtremeValues_AtEverySupportedWidth(int length)
     {
-        foreach ((sbyte x, sbyte y) in ExtremePairs)
+        foreach ((string name, int minLength, bool saturates, Int8Kernel kernel) in DotKernels())
         {
-            sbyte[] a = Filled(length, x);
-            sbyte[] b = Filled(length, y);
+            if (length < minLength)
+            {
+                continue;
+            }
 
-            long expected = ScalarReference.Int8Dot(a, b);
+            foreach ((sbyte x, sbyte y) in ExtremePairs)
+            {
+                sbyte[] a = Filled(length, x);
+                sbyte[] b = Filled(length, y);
 
-            Assert.True(expected == Int8Kernels.Dot(a, b), $"a = {x}, b = {y}, length {length}: expected {expected}, got {Int8Kernels.Dot(a, b)}");
+                long expected = Expected(ScalarReference.Int8Dot(a, b), saturates);
+                long actual = kernel(a, 0, b, 0, length);
+
+                Assert.True(expected == actual, $"{name}, a = {x}, b = {y}, length {length}: expected {expected}, got {actual}");
+            }
         }
     }
 
     [Theory]
     [MemberData(nameof(ExtremeLengths))]
-    public void SquaredL2_IsExact_ForExtremeValues_WhenTheResultFitsInInt(int length)
+    public void SquaredL2_IsExact_ForExtremeValues_AtEverySupportedWidth(int length)
     {
-        foreach ((sbyte x, sbyte y) in ExtremePairs)
+        foreach ((string name, int minLength, bool saturates, Int8Kernel kernel) in SquaredL2Kernels())
         {
-            sbyte[] a = Filled(length, x);
-            sbyte[] b = Filled(length, y);
+            if (length < minLength)
+            {
+                continue;
+            }
 
-            long expected = ScalarReference.Int8SquaredL2(a, b);
-            long saturated = Math.Min(expected, int.MaxValue);
+            foreach ((sbyte x, sbyte y) in ExtremePairs)
+            {
+                sbyte[] a = Filled(length, x);
+                sbyte[] b = Filled(length, y);
 
-            Assert.True(saturated == Int8Kernels.SquaredL2(a, b), $"a = {x}, b = {y}, length {length}: expected {saturated}, got {Int8Kernels.SquaredL2(a, b)}");
+                long expected = Expected(ScalarReference.Int8SquaredL2(a, b), saturates);
+                long actual = kernel(a, 0, b, 0, length);
+
+                Assert.True(expected == actual, $"{name}, a = {x}, b = {y}, length {length}: expected {expected}, got {actual}");
+            }
         }
     }
 
     [Theory]
     [MemberData(nameof(ExtremeLengths))]
-    public void Kernels_AreExact_ForRandomExtremeValues(int length)
+    public void Kernels_AreExact_ForRandomExtremeValues_AtEverySupportedWidth(int length)
     {
         int seed = Seed + length;
         var random = new Random(seed);
@@ -110,10 +130,19 @@ public sealed class Int8KernelsTests
         }
 
         long dot = ScalarReference.Int8Dot(a, b);
-        long squared = Math.Min(ScalarReference.Int8SquaredL2(a, b), int.MaxValue);
+        long squared = ScalarReference.Int8SquaredL2(a, b);
 
-        Assert.True(dot == Int8Kernels.Dot(a, b), $"dot: expected {dot}, got {Int8Kernels.Dot(a, b)}; seed {seed}, length {length}");
-        Assert.True(squared == Int8Kernels.SquaredL2(a, b), $"squared L2: expected {squared}, got {Int8Kernels.SquaredL2(a, b)}; seed {seed}, length {length}");
+        foreach ((string name, _, bool saturates, Int8Kernel kernel) in DotKernels().Where(k => length >= k.MinLength))
+        {
+            long actual = kernel(a, 0, b, 0, length);
+            Assert.True(Expected(dot, saturates) == actual, $"{name} dot: expected {Expected(dot, saturates)}, got {actual}; seed {seed}, length {length}");
+        }
+
+        foreach ((string name, _, bool saturates, Int8Kernel kernel) in SquaredL2Kernels().Where(k => length >= k.MinLength))
+        {
+            long actual = kernel(a, 0, b, 0, length);
+            Assert.True(Expected(squared, saturates) == actual, $"{name} squared L2: expected {Expected(squared, saturates)}, got {actual}; seed {seed}, length {length}");
+        }
     }
 
     [Fact]
@@ -125,6 +154,32 @@ public sealed class Int8KernelsTests
 
         Assert.Equal(int.MaxValue, Int8Kernels.SquaredL2(low, high));
         Assert.Equal(2_147_450_625, Int8Kernels.SquaredL2(low.AsSpan(0, 33_025), high.AsSpan(0, 33_025)));
+    }
+
+    [Theory]
+    [InlineData(65_537)]
+    [InlineData(131_071)]
+    [InlineData(131_072)]
+    [InlineData(200_003)]
+    public void Kernels_AreExactOrSaturated_BeyondOneBlock(int length)
+    {
+        int seed = Seed + length;
+        var random = new Random(seed);
+        sbyte[] randomA = new sbyte[length];
+        sbyte[] randomB = new sbyte[length];
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(randomA.AsSpan()));
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(randomB.AsSpan()));
+        sbyte[] low = Filled(length, sbyte.MinValue);
+        sbyte[] high = Filled(length, sbyte.MaxValue);
+
+        foreach ((sbyte[] a, sbyte[] b) in new[] { (randomA, randomB), (low, low), (low, high), (high, low), (high, high) })
+        {
+            long dot = Expected(ScalarReference.Int8Dot(a, b), saturates: true);
+            long squared = Expected(ScalarReference.Int8SquaredL2(a, b), saturates: true);
+
+            Assert.True(dot == Int8Kernels.Dot(a, b), $"dot: expected {dot}, got {Int8Kernels.Dot(a, b)}; a[0] = {a[0]}, b[0] = {b[0]}, seed {seed}, length {length}");
+            Assert.True(squared == Int8Kernels.SquaredL2(a, b), $"squared L2: expected {squared}, got {Int8Kernels.SquaredL2(a, b)}; a[0] = {a[0]}, b[0] = {b[0]}, seed {seed}, length {length}");
+        }
     }
 
     [Fact]
@@ -157,6 +212,55 @@ public sealed class Int8KernelsTests
         Assert.Throws<ArgumentException>(() => Int8Kernels.Dot(new sbyte[16], new sbyte[17]));
         Assert.Throws<ArgumentException>(() => Int8Kernels.SquaredL2(Array.Empty<sbyte>(), new sbyte[1]));
     }
+
+    // The public entry points and every width-specific implementation this machine can run, each
+    // with the shortest input it accepts.
+    private static IEnumerable<(string Name, int MinLength, bool Saturates, Int8Kernel Kernel)> DotKernels()
+    {
+        yield return ("span API", 0, true, (a, oa, b, ob, n) => Int8Kernels.Dot(a.AsSpan(oa, n), b.AsSpan(ob, n)));
+        yield return ("ref API", 0, true, (a, oa, b, ob, n) => Int8Kernels.Dot(ref a[oa], ref b[ob], n));
+        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        {
+            yield return ("Vector512", 32, false, (a, oa, b, ob, n) => Int8Kernels.DotVector512(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+        {
+            yield return ("Vector256", 16, false, (a, oa, b, ob, n) => Int8Kernels.DotVector256(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            yield return ("Vector128", 16, false, (a, oa, b, ob, n) => Int8Kernels.DotVector128(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        yield return ("scalar", 0, false, (a, oa, b, ob, n) => Int8Kernels.DotScalar(ref a[oa], ref b[ob], (nuint)n));
+    }
+
+    private static IEnumerable<(string Name, int MinLength, bool Saturates, Int8Kernel Kernel)> SquaredL2Kernels()
+    {
+        yield return ("span API", 0, true, (a, oa, b, ob, n) => Int8Kernels.SquaredL2(a.AsSpan(oa, n), b.AsSpan(ob, n)));
+        yield return ("ref API", 0, true, (a, oa, b, ob, n) => Int8Kernels.SquaredL2(ref a[oa], ref b[ob], n));
+        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        {
+            yield return ("Vector512", 32, false, (a, oa, b, ob, n) => Int8Kernels.SquaredL2Vector512(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+        {
+            yield return ("Vector256", 32, false, (a, oa, b, ob, n) => Int8Kernels.SquaredL2Vector256(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            yield return ("Vector128", 16, false, (a, oa, b, ob, n) => Int8Kernels.SquaredL2Vector128(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        yield return ("scalar", 0, false, (a, oa, b, ob, n) => Int8Kernels.SquaredL2Scalar(ref a[oa], ref b[ob], (nuint)n));
+    }
+
+    /// <summary>The public API saturates to the int range; the width-specific methods return exact block sums.</summary>
+    private static long Expected(long exact, bool saturates) => saturates ? Math.Clamp(exact, int.MinValue, int.MaxValue) : exact;
 
     private static sbyte[] RandomVector(Random random, int length, out int offset)
     {
