@@ -266,10 +266,13 @@ public sealed partial class HnswIndex
                     frontier.Push(d, neighbour);
                     if (accept.Accepts(neighbour))
                     {
-                        results.Push(d, neighbour);
-                        if (results.Count > ef)
+                        if (results.Count < ef)
                         {
-                            results.Pop();
+                            results.Push(d, neighbour);
+                        }
+                        else
+                        {
+                            results.ReplaceTop(d, neighbour);
                         }
 
                         bound = results.TopDistance;
