@@ -72,8 +72,19 @@ public sealed partial class HnswIndex
                     continue;
                 }
 
-                current = context.Sorted[0].Node;
-                currentDistance = context.Sorted[0].Distance;
+                // The next layer starts from the nearest node that has finished its own insert: a node
+                // still being inserted may not have its lower-layer links yet, and starting there would
+                // leave this node with almost no neighbours.
+                for (int i = 0; i < found; i++)
+                {
+                    if (_states.Row(context.Sorted[i].Node) != NodeState.Pending)
+                    {
+                        current = context.Sorted[i].Node;
+                        currentDistance = context.Sorted[i].Distance;
+                        break;
+                    }
+                }
+
                 int selected = SelectNeighbours<TMetric>(context.Sorted.AsSpan(0, found), _m, context.Selected);
                 SetOwnLinks<TMetric>(node, layer, context.Selected.AsSpan(0, selected), context);
                 for (int i = 0; i < selected; i++)

@@ -10,6 +10,9 @@ public sealed class CliApplicationTests
     [InlineData(new[] { "bench", "--help" }, "vectron bench ann [options]")]
     [InlineData(new[] { "bench", "ann", "--help" }, "--ef-construct")]
     [InlineData(new[] { "bench", "ann-engine", "-h" }, "--build-1t")]
+    [InlineData(new[] { "--help" }, "bench filter")]
+    [InlineData(new[] { "bench", "--help" }, "vectron bench filter [options]")]
+    [InlineData(new[] { "bench", "filter", "--help" }, "--selectivities LIST")]
     public void Help_PrintsToStandardOutput_AndSucceeds(string[] args, string expected)
     {
         var stdout = new StringWriter();
@@ -34,6 +37,8 @@ public sealed class CliApplicationTests
     [InlineData(new[] { "bench", "ann", "--k", "5" }, 2, "--k: 5 is out of range")]
     [InlineData(new[] { "bench", "ann", "--dataset", "/nonexistent/dir" }, 1, "dataset folder '/nonexistent/dir' does not exist")]
     [InlineData(new[] { "bench", "ann", "--dataset", "/tmp", "--seed", "3" }, 2, "--seed describes the generated dataset")]
+    [InlineData(new[] { "bench", "filter", "--selectivities", "0.1,2" }, 2, "--selectivities: 2 is out of range")]
+    [InlineData(new[] { "bench", "filter", "--dataset", "/nonexistent/dir" }, 1, "dataset folder '/nonexistent/dir' does not exist")]
     [InlineData(new[] { "bench", "ann-engine", "--base", "/nonexistent/b.fvecs", "--query", "/nonexistent/q.fvecs" }, 1, "--base: file '/nonexistent/b.fvecs' does not exist")]
     public void BadInput_FailsWithAOneLineMessage(string[] args, int exitCode, string expected)
     {

@@ -11,8 +11,6 @@ namespace Vectron.Cli.Bench;
 /// </summary>
 internal sealed class AnnBenchCommand
 {
-    private const int SyntheticQueries = 200;
-
     private readonly AnnBenchOptions _options;
     private readonly TextWriter _output;
     private readonly TextWriter _diagnostics;
@@ -27,7 +25,7 @@ internal sealed class AnnBenchCommand
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public int Run()
     {
-        Dataset dataset = LoadDataset();
+        Dataset dataset = _options.Data.Load(AnnBenchOptions.RecallDepth, _options.Threads, _diagnostics);
         HnswOptions indexOptions = _options.IndexOptions(dataset.Dimension, dataset.Metric);
         _diagnostics.WriteLine($"building: {dataset.Base.Rows} vectors, M {_options.M}, ef_construct {_options.EfConstruction}, " +
             $"{QuantizationName}, {_options.Threads} threads ...");
@@ -35,27 +33,23 @@ internal sealed class AnnBenchCommand
         IndexMemory memory = index.GetMemoryUsage();
         double bytesPerVector = _options.Quantization == QuantizationKind.Int8 ? memory.Int8BytesPerVector : memory.Float32BytesPerVector;
 
-        var table = _options.Table ? new ResultTable(_output, _options.Threads) : null;
-        table?.WriteHeader(dataset, _options, buildSeconds, bytesPerVector);
+        ResultTable? table = _options.Table ? CreateTable(dataset, buildSeconds, bytesPerVector) : null;
         var json = table is null ? new JsonLineWriter(_output) : null;
         using var runner = new QueryRunner(index, dataset.Queries, _options.K);
         JitWarmup.Run(runner, _options.K, _options.EfValues, _options.Threads, _options.JitWarmupSeconds, _diagnostics);
         foreach (int ef in _options.EfValues)
         {
             AnnBenchResult result = Measure(runner, dataset, ef);
-            table?.WriteRow(result);
+            table?.WriteRow(
+                result.Ef.ToString(ResultTable.Invariant),
+                result.RecallAt10.ToString("F4", ResultTable.Invariant),
+                result.QueriesPerSecondSingle.ToString("N0", ResultTable.Invariant),
+                result.QueriesPerSecondParallel.ToString("N0", ResultTable.Invariant),
+                result.P50Milliseconds.ToString("F3", ResultTable.Invariant),
+                result.P99Milliseconds.ToString("F3", ResultTable.Invariant));
             json?.WriteLine(w =>
             {
-                w.WriteString("dataset", dataset.Name);
-                if (dataset.Seed is ulong seed)
-                {
-                    w.WriteNumber("seed", seed);
-                }
-
-                w.WriteNumber("n", dataset.Base.Rows);
-                w.WriteNumber("dim", dataset.Dimension);
-                w.WriteNumber("queries", dataset.Queries.Rows);
-                w.WriteString("metric", MetricNames.Format(dataset.Metric));
+                JsonLineWriter.WriteDataset(w, dataset);
                 w.WriteString("quantization", QuantizationName);
                 w.WriteNumber("m", _options.M);
                 w.WriteNumber("ef_construct", _options.EfConstruction);
@@ -74,6 +68,18 @@ internal sealed class AnnBenchCommand
 
         table?.WriteFooter();
         return 0;
+    }
+
+    private ResultTable CreateTable(Dataset dataset, double buildSeconds, double bytesPerVector)
+    {
+        int threads = _options.Threads;
+        var table = new ResultTable(_output, "ef", "recall@10", "QPS 1 thread", $"QPS {threads} thread{ResultTable.Plural(threads)}", "p50 ms", "p99 ms");
+        table.WriteHeader(
+            dataset,
+            ("index", $"HNSW M {_options.M}, ef_construct {_options.EfConstruction}, quantization {QuantizationName}"),
+            ("build", string.Create(ResultTable.Invariant, $"{buildSeconds:F2} s on {threads} thread{ResultTable.Plural(threads)}, {bytesPerVector:F1} bytes per vector")),
+            ("search", string.Create(ResultTable.Invariant, $"k {_options.K}; per ef {_options.Warmup} warm-up queries, then timed passes of at least {_options.MinSeconds:0.###} s")));
+        return table;
     }
 
     private string QuantizationName => _options.Quantization == QuantizationKind.Int8 ? "int8" : "none";
@@ -118,20 +124,5 @@ internal sealed class AnnBenchCommand
             parallelQueries / ((double)parallelTicks / Stopwatch.Frequency),
             LatencyStatistics.Percentile(samples, 50) / 1000,
             LatencyStatistics.Percentile(samples, 99) / 1000);
-    }
-
-    private Dataset LoadDataset()
-    {
-        if (_options.DatasetDirectory is string directory)
-        {
-            _diagnostics.WriteLine($"loading {directory} ...");
-            return DatasetLoader.Load(directory, _options.Metric, _options.Queries, AnnBenchOptions.RecallDepth);
-        }
-
-        int queries = _options.Queries ?? SyntheticQueries;
-        DistanceMetric metric = _options.Metric ?? DistanceMetric.L2;
-        _diagnostics.WriteLine($"generating a synthetic Gaussian mixture: {_options.SyntheticCount} x {_options.SyntheticDimension}, " +
-            $"{queries} queries, seed {_options.Seed}; exact ground truth by brute force ...");
-        return SyntheticDataset.Create(_options.SyntheticCount, _options.SyntheticDimension, queries, _options.Seed, metric, _options.Threads);
     }
 }

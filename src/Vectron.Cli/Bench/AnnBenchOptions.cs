@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Vectron.Cli.CommandLine;
-using Vectron.Cli.Datasets;
 using Vectron.Index;
 
 namespace Vectron.Cli.Bench;
@@ -16,16 +15,12 @@ internal sealed record AnnBenchOptions
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
         StringComparer.Ordinal,
-        "dataset", "metric", "m", "ef-construct", "ef", "quantization", "threads", "k", "queries",
-        "synthetic-n", "synthetic-dim", "seed", "warmup", "min-seconds", "jit-warmup");
+        [.. DatasetOptions.OptionNames, "m", "ef-construct", "ef", "quantization", "threads", "k", "warmup", "min-seconds", "jit-warmup"]);
 
     private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "table");
 
-    /// <summary>The dataset folder, or <see langword="null"/> for a synthetic set.</summary>
-    public string? DatasetDirectory { get; init; }
-
-    /// <summary>The metric, or <see langword="null"/> to take the dataset's (L2 for synthetic).</summary>
-    public DistanceMetric? Metric { get; init; }
+    /// <summary>The data: a folder or a generated set.</summary>
+    public DatasetOptions Data { get; init; } = new();
 
     public int M { get; init; } = 16;
 
@@ -41,15 +36,6 @@ internal sealed record AnnBenchOptions
 
     public bool Table { get; init; }
 
-    /// <summary>Queries to use: the first this many of a dataset (all when null), or how many to generate (200 when null).</summary>
-    public int? Queries { get; init; }
-
-    public int SyntheticCount { get; init; } = 20_000;
-
-    public int SyntheticDimension { get; init; } = 128;
-
-    public ulong Seed { get; init; } = SyntheticDataset.DefaultSeed;
-
     public int Warmup { get; init; } = 100;
 
     /// <summary>Each timed pass repeats over the query set until it has run this long (at least one pass).</summary>
@@ -63,24 +49,10 @@ internal sealed record AnnBenchOptions
     public static AnnBenchOptions Parse(IReadOnlyList<string> arguments)
     {
         ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
-        string? dataset = list.GetString("dataset");
-        if (dataset is not null)
-        {
-            foreach (string syntheticOnly in (string[])["synthetic-n", "synthetic-dim", "seed"])
-            {
-                if (list.Has(syntheticOnly))
-                {
-                    throw CliException.Usage($"--{syntheticOnly} describes the generated dataset and cannot be combined with --dataset.");
-                }
-            }
-        }
-
-        string? metric = list.GetString("metric") is null ? null : list.GetChoice("metric", MetricNames.L2, MetricNames.L2, MetricNames.Cosine);
         string quantization = list.GetChoice("quantization", "none", "none", "int8");
         var options = new AnnBenchOptions
         {
-            DatasetDirectory = dataset,
-            Metric = metric is null ? null : MetricNames.Parse(metric),
+            Data = DatasetOptions.Parse(list, minimumSyntheticCount: RecallDepth),
             M = list.GetInt32("m", 16, 2, 128),
             EfConstruction = list.GetInt32("ef-construct", 200, 1, 10_000),
             EfValues = list.GetInt32List("ef", [10, 16, 24, 32, 48, 64, 96, 128, 256], 1, 100_000),
@@ -88,24 +60,12 @@ internal sealed record AnnBenchOptions
             Threads = list.GetInt32("threads", Environment.ProcessorCount, 1, 1_024),
             K = list.GetInt32("k", 10, RecallDepth, 10_000),
             Table = list.Has("table"),
-            Queries = list.GetString("queries") is null ? null : list.GetInt32("queries", 0, 1, int.MaxValue),
-            SyntheticCount = list.GetInt32("synthetic-n", 20_000, RecallDepth, 50_000_000),
-            SyntheticDimension = list.GetInt32("synthetic-dim", 128, 1, HnswOptions.MaxDimension),
-            Seed = list.GetUInt64("seed", SyntheticDataset.DefaultSeed),
             Warmup = list.GetInt32("warmup", 100, 0, int.MaxValue),
             MinSeconds = list.GetDouble("min-seconds", 0.2, 0, 3_600),
             JitWarmupSeconds = list.GetDouble("jit-warmup", 1.0, 0, 3_600),
         };
 
-        try
-        {
-            options.IndexOptions(dimension: 1, DistanceMetric.L2).Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw CliException.Usage(CliException.MessageOf(e) + " (--m, --ef-construct)");
-        }
-
+        IndexBuilder.ValidateArguments(options.IndexOptions(dimension: 1, DistanceMetric.L2), "--m, --ef-construct");
         return options;
     }
 

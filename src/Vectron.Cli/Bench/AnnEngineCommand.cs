@@ -81,8 +81,8 @@ internal sealed class AnnEngineCommand
                 w.WriteNull("build_1t_s");
             }
 
-            WriteOptionalNumber(w, "rss_before_build_kb", rssBefore);
-            WriteOptionalNumber(w, "rss_after_build_kb", rssAfter);
+            JsonLineWriter.WriteOptional(w, "rss_before_build_kb", rssBefore);
+            JsonLineWriter.WriteOptional(w, "rss_after_build_kb", rssAfter);
             w.WriteNumber("index_bytes", indexBytes);
         });
 
@@ -189,17 +189,5 @@ internal sealed class AnnEngineCommand
 
         VectorChecks.RequireFinite(matrix, path);
         return matrix;
-    }
-
-    private static void WriteOptionalNumber(System.Text.Json.Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is long number)
-        {
-            writer.WriteNumber(name, number);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 }

@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c> and <c>ann-engine</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c> and <c>filter</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -35,11 +35,19 @@ internal static class BenchCommand
                 }
 
                 return new AnnEngineCommand(AnnEngineOptions.Parse(rest), output, diagnostics).Run();
+            case "filter":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Filter);
+                    return 0;
+                }
+
+                return new FilterBenchCommand(FilterBenchOptions.Parse(rest), output, diagnostics).Run();
             case "--help" or "-h" or "-?" or "help":
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann' and 'ann-engine' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine' and 'filter' (see 'vectron bench --help').");
         }
     }
 }

@@ -9,6 +9,23 @@ namespace Vectron.Cli.Bench;
 internal static class IndexBuilder
 {
     /// <summary>
+    /// Checks index options made from command-line values before anything is loaded; an invalid one
+    /// is a usage error whose message ends with <paramref name="arguments"/>, the options behind it.
+    /// </summary>
+    /// <exception cref="CliException">The options are invalid.</exception>
+    public static void ValidateArguments(HnswOptions options, string arguments)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Usage($"{CliException.MessageOf(e)} ({arguments})");
+        }
+    }
+
+    /// <summary>
     /// Inserts row 0, then the other rows from <paramref name="threads"/> threads, then (int8) recalibrates
     /// once so the codes reflect the whole set. The returned time covers all of it.
     /// </summary>

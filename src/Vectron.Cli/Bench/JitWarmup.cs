@@ -15,7 +15,7 @@ namespace Vectron.Cli.Bench;
 internal static class JitWarmup
 {
     // After the minimum time, warm-up continues until the JIT has compiled nothing for this long
-    // (while every ef value ran at least once), or until MaximumFactor times the minimum.
+    // (while every setting ran at least once), or until MaximumFactor times the minimum.
     private const double QuietSeconds = 0.3;
     private const double MaximumFactor = 5;
 
@@ -27,7 +27,22 @@ internal static class JitWarmup
     /// </summary>
     public static void Run(QueryRunner runner, int k, IReadOnlyList<int> efValues, int threads, double seconds, TextWriter diagnostics)
     {
-        if (seconds <= 0 || efValues.Count == 0)
+        var rounds = new SearchParameters[efValues.Count];
+        for (int i = 0; i < rounds.Length; i++)
+        {
+            rounds[i] = new SearchParameters { Ef = efValues[i] };
+        }
+
+        Run(runner, k, rounds, threads, seconds, diagnostics);
+    }
+
+    /// <summary>
+    /// As the ef overload, cycling through whole search settings instead (filters, exact scans), so
+    /// that each code path the timed passes take is compiled to its optimised tier first.
+    /// </summary>
+    public static void Run(QueryRunner runner, int k, IReadOnlyList<SearchParameters> rounds, int threads, double seconds, TextWriter diagnostics)
+    {
+        if (seconds <= 0 || rounds.Count == 0)
         {
             return;
         }
@@ -42,7 +57,7 @@ internal static class JitWarmup
         int round = 0;
         while (true)
         {
-            var parameters = new SearchParameters { Ef = efValues[round % efValues.Count] };
+            SearchParameters parameters = rounds[round % rounds.Count];
             runner.RunSequential(queries, parameters, ids, latencies);
             runner.RunParallel(queries, Math.Max(threads, 2), parameters);
             round++;
@@ -61,7 +76,7 @@ internal static class JitWarmup
             }
 
             double elapsed = Stopwatch.GetElapsedTime(start, now).TotalSeconds;
-            bool quiet = quietRounds >= efValues.Count && Stopwatch.GetElapsedTime(quietSince, now).TotalSeconds >= QuietSeconds;
+            bool quiet = quietRounds >= rounds.Count && Stopwatch.GetElapsedTime(quietSince, now).TotalSeconds >= QuietSeconds;
             if ((elapsed >= seconds && quiet) || elapsed >= seconds * MaximumFactor)
             {
                 diagnostics.WriteLine($"JIT warm-up: {elapsed:F2} s, {round} rounds{(quiet ? string.Empty : "; the JIT was still compiling when it stopped")}");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Vectron.Cli.Datasets;
 
 namespace Vectron.Cli.Bench;
 
@@ -37,6 +38,34 @@ internal sealed class JsonLineWriter
         _output.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
         _output.Write('\n');
         _output.Flush();
+    }
+
+    /// <summary>Writes the properties that identify the data of a run: dataset, seed (generated sets only), n, dim, queries, metric.</summary>
+    public static void WriteDataset(Utf8JsonWriter writer, Dataset dataset)
+    {
+        writer.WriteString("dataset", dataset.Name);
+        if (dataset.Seed is ulong seed)
+        {
+            writer.WriteNumber("seed", seed);
+        }
+
+        writer.WriteNumber("n", dataset.Base.Rows);
+        writer.WriteNumber("dim", dataset.Dimension);
+        writer.WriteNumber("queries", dataset.Queries.Rows);
+        writer.WriteString("metric", MetricNames.Format(dataset.Metric));
+    }
+
+    /// <summary>Writes a number, or null when there is none.</summary>
+    public static void WriteOptional(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is long number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     /// <summary>Writes a number rounded to <paramref name="decimals"/> places, or null when it is not finite.</summary>

@@ -9,6 +9,11 @@ internal static class Recall
     /// Mean over queries of <c>|found[:k] ∩ truth[:k]| / k</c>. Rows of <paramref name="found"/> may be
     /// padded with −1 when a search returned fewer than k results; those never match.
     /// </summary>
+    /// <remarks>
+    /// Rows of <paramref name="truth"/> may be padded with −1 too, when fewer than k points qualify
+    /// (a selective filter): then only the real neighbours count, in the hits and in the
+    /// denominator alike, and the result is NaN when no query has any.
+    /// </remarks>
     /// <exception cref="ArgumentException">The matrices disagree on the number of queries, or either has fewer than k columns.</exception>
     public static double AtK(DenseMatrix<int> found, DenseMatrix<int> truth, int k)
     {
@@ -29,13 +34,20 @@ internal static class Recall
         }
 
         long hits = 0;
+        long expectedCount = 0;
         for (int row = 0; row < truth.Rows; row++)
         {
             ReadOnlySpan<int> expected = truth.Row(row)[..k];
             ReadOnlySpan<int> actual = found.Row(row)[..k];
             foreach (int id in expected)
             {
+                if (id < 0)
+                {
+                    continue;
+                }
+
                 // Ground-truth ids are distinct, so counting each one at most once is the set intersection.
+                expectedCount++;
                 if (actual.Contains(id))
                 {
                     hits++;
@@ -43,6 +55,6 @@ internal static class Recall
             }
         }
 
-        return hits / ((double)k * truth.Rows);
+        return expectedCount == 0 ? double.NaN : hits / (double)expectedCount;
     }
 }

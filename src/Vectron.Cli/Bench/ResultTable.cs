@@ -1,40 +1,52 @@
 using System.Globalization;
+using System.Text;
 using Vectron.Cli.Datasets;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary>The human-readable form of <c>vectron bench ann</c>: a short header, then one aligned row per ef as it is measured.</summary>
+/// <summary>
+/// The human-readable form of the bench commands: a short header (the dataset, then lines the
+/// command gives), then one aligned row per measurement as it is made, then optional notes.
+/// </summary>
 internal sealed class ResultTable
 {
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private const int LabelWidth = 10;
+    private const int MinimumColumnWidth = 9;
 
     private readonly TextWriter _output;
     private readonly string[] _headings;
     private readonly int[] _widths;
 
-    public ResultTable(TextWriter output, int threads)
+    public ResultTable(TextWriter output, params string[] headings)
     {
         _output = output;
-        _headings = ["ef", "recall@10", "QPS 1 thread", $"QPS {threads} thread{(threads == 1 ? string.Empty : "s")}", "p50 ms", "p99 ms"];
-        _widths = new int[_headings.Length];
-        for (int i = 0; i < _headings.Length; i++)
+        _headings = headings;
+        _widths = new int[headings.Length];
+        for (int i = 0; i < headings.Length; i++)
         {
-            _widths[i] = Math.Max(_headings[i].Length, 9);
+            _widths[i] = Math.Max(headings[i].Length, MinimumColumnWidth);
         }
     }
 
-    public void WriteHeader(Dataset dataset, AnnBenchOptions options, double buildSeconds, double bytesPerVector)
+    /// <summary>Invariant culture, for the cells and header lines the commands format.</summary>
+    public static CultureInfo Invariant => CultureInfo.InvariantCulture;
+
+    /// <summary>"s" when <paramref name="count"/> is not one, for "1 thread" and "2 threads".</summary>
+    public static string Plural(int count) => count == 1 ? string.Empty : "s";
+
+    /// <summary>Writes the dataset line, then each labelled line, a blank line, the headings and a rule under them.</summary>
+    public void WriteHeader(Dataset dataset, params (string Label, string Text)[] lines)
     {
         string source = dataset.Seed is ulong seed
             ? string.Create(Invariant, $"synthetic Gaussian mixture (seed {seed})")
             : dataset.Name;
-        _output.WriteLine(string.Create(Invariant,
-            $"dataset   {source}: {dataset.Base.Rows:N0} vectors x {dataset.Dimension} dims, {dataset.Queries.Rows:N0} queries, {MetricNames.Format(dataset.Metric)}"));
-        _output.WriteLine(string.Create(Invariant,
-            $"index     HNSW M {options.M}, ef_construct {options.EfConstruction}, quantization {(options.Quantization == Vectron.Index.QuantizationKind.Int8 ? "int8" : "none")}"));
-        _output.WriteLine(string.Create(Invariant,
-            $"build     {buildSeconds:F2} s on {options.Threads} thread{(options.Threads == 1 ? string.Empty : "s")}, {bytesPerVector:F1} bytes per vector"));
-        _output.WriteLine(string.Create(Invariant, $"search    k {options.K}; per ef {options.Warmup} warm-up queries, then timed passes of at least {options.MinSeconds:0.###} s"));
+        WriteLabelled("dataset", string.Create(Invariant,
+            $"{source}: {dataset.Base.Rows:N0} vectors x {dataset.Dimension} dims, {dataset.Queries.Rows:N0} queries, {MetricNames.Format(dataset.Metric)}"));
+        foreach ((string label, string text) in lines)
+        {
+            WriteLabelled(label, text);
+        }
+
         _output.WriteLine();
         WriteCells(_headings);
         var rule = new string[_headings.Length];
@@ -46,24 +58,24 @@ internal sealed class ResultTable
         WriteCells(rule);
     }
 
-    public void WriteRow(AnnBenchResult result)
+    /// <summary>Writes one row; a cell wider than its column widens that row only.</summary>
+    public void WriteRow(params string[] cells) => WriteCells(cells);
+
+    /// <summary>Writes a blank line, then a line of text under the table.</summary>
+    public void WriteNote(string text)
     {
-        WriteCells(
-        [
-            result.Ef.ToString(Invariant),
-            result.RecallAt10.ToString("F4", Invariant),
-            result.QueriesPerSecondSingle.ToString("N0", Invariant),
-            result.QueriesPerSecondParallel.ToString("N0", Invariant),
-            result.P50Milliseconds.ToString("F3", Invariant),
-            result.P99Milliseconds.ToString("F3", Invariant),
-        ]);
+        _output.WriteLine();
+        _output.WriteLine(text);
+        _output.Flush();
     }
 
     public void WriteFooter() => _output.Flush();
 
+    private void WriteLabelled(string label, string text) => _output.WriteLine(label.PadRight(LabelWidth) + text);
+
     private void WriteCells(string[] cells)
     {
-        var line = new System.Text.StringBuilder();
+        var line = new StringBuilder();
         for (int i = 0; i < cells.Length; i++)
         {
             if (i > 0)

@@ -126,17 +126,7 @@ internal sealed class ArgumentList
             return defaultValue;
         }
 
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-        {
-            throw CliException.Usage($"--{name}: expected a number, got '{text}'.");
-        }
-
-        if (value < minimum || value > maximum)
-        {
-            throw CliException.Usage($"--{name}: {value.ToString(CultureInfo.InvariantCulture)} is out of range; it must be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
-        return value;
+        return ParseDouble(name, text, minimum, maximum);
     }
 
     /// <summary>An unsigned 64-bit number (decimal, or hexadecimal with a 0x prefix), or the default when absent.</summary>
@@ -155,28 +145,12 @@ internal sealed class ArgumentList
     }
 
     /// <summary>A comma-separated list of whole numbers in range, or the default when absent.</summary>
-    public int[] GetInt32List(string name, int[] defaultValue, int minimum, int maximum)
-    {
-        string? text = GetString(name);
-        if (text is null)
-        {
-            return defaultValue;
-        }
+    public int[] GetInt32List(string name, int[] defaultValue, int minimum, int maximum) =>
+        GetList(name, defaultValue, "whole numbers", part => ParseInt32(name, part, minimum, maximum));
 
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (parts[i].Length == 0)
-            {
-                throw CliException.Usage($"--{name}: expected a comma-separated list of whole numbers, got '{text}'.");
-            }
-
-            result[i] = ParseInt32(name, parts[i], minimum, maximum);
-        }
-
-        return result;
-    }
+    /// <summary>A comma-separated list of decimal numbers in range, or the default when absent.</summary>
+    public double[] GetDoubleList(string name, double[] defaultValue, double minimum, double maximum) =>
+        GetList(name, defaultValue, "numbers", part => ParseDouble(name, part, minimum, maximum));
 
     /// <summary>One of <paramref name="allowed"/> (compared ignoring case, returned in lower case), or the default when absent.</summary>
     public string GetChoice(string name, string defaultValue, params string[] allowed)
@@ -212,6 +186,45 @@ internal sealed class ArgumentList
         }
 
         return value;
+    }
+
+    /// <summary>Parses a finite decimal number in range; the error names the option.</summary>
+    public static double ParseDouble(string name, string text, double minimum, double maximum)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            throw CliException.Usage($"--{name}: expected a number, got '{text}'.");
+        }
+
+        if (value < minimum || value > maximum)
+        {
+            throw CliException.Usage($"--{name}: {value.ToString(CultureInfo.InvariantCulture)} is out of range; it must be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return value;
+    }
+
+    private T[] GetList<T>(string name, T[] defaultValue, string items, Func<string, T> parse)
+    {
+        string? text = GetString(name);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var result = new T[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length == 0)
+            {
+                throw CliException.Usage($"--{name}: expected a comma-separated list of {items}, got '{text}'.");
+            }
+
+            result[i] = parse(parts[i]);
+        }
+
+        return result;
     }
 
     private static bool IsOptionName(string token, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions)

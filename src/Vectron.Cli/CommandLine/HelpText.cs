@@ -3,6 +3,15 @@ namespace Vectron.Cli.CommandLine;
 /// <summary>The text of <c>--help</c> for every command.</summary>
 internal static class HelpText
 {
+    // The data options after --dataset and --metric (DatasetOptions), as 'bench ann' and 'bench filter' show them.
+    private const string GeneratedDataOptions = """
+          --queries N            Use the first N queries of the folder (default all), or generate N
+                                 queries (default 200)
+          --synthetic-n N        Generated base vectors (default 20000)
+          --synthetic-dim D      Generated dimension (default 128)
+          --seed S               Generator seed (default 20240601); printed with the results
+        """;
+
     public const string Root = """
         vectron - the Vectron vector database command line
 
@@ -12,6 +21,7 @@ internal static class HelpText
         Commands:
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
+          bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
 
         Options:
           -h, --help         Show help (also after a command: vectron bench ann --help)
@@ -28,12 +38,14 @@ internal static class HelpText
         Usage:
           vectron bench ann [options]          recall@10, latency and QPS per ef, JSON lines or --table
           vectron bench ann-engine [options]   the peers harness engine protocol
+          vectron bench filter [options]       filtered search per selectivity: graph, exact scan,
+                                               planner; where the graph becomes faster
 
         Run 'vectron bench <command> --help' for the options of each.
 
         """;
 
-    public const string Ann = """
+    public const string Ann = $"""
         vectron bench ann - measure recall@10, latency and throughput of the HNSW index
 
         Usage:
@@ -54,11 +66,7 @@ internal static class HelpText
                                  generated in memory and its exact ground truth computed by brute force.
           --metric l2|cosine     Distance; default: the one the folder has ground truth for (l2 first),
                                  l2 for generated data
-          --queries N            Use the first N queries of the folder (default all), or generate N
-                                 queries (default 200)
-          --synthetic-n N        Generated base vectors (default 20000)
-          --synthetic-dim D      Generated dimension (default 128)
-          --seed S               Generator seed (default 20240601); printed with the results
+        {GeneratedDataOptions}
 
         Index:
           --m M                  Links per node, layer 0 keeps 2M (default 16)
@@ -82,6 +90,61 @@ internal static class HelpText
           vectron bench ann --table
           vectron bench ann --dataset ../shared/datasets/siftsmall --table
           vectron bench ann --dataset ../shared/datasets/glove-twitter-25d-12k --metric cosine --quantization int8
+
+        """;
+
+    public const string Filter = $"""
+        vectron bench filter - filtered search: graph traversal vs exact scan vs the planner
+
+        Usage:
+          vectron bench filter [--dataset DIR] [options]
+
+        Builds a float32 index once, then for each selectivity s uses a filter admitting the keys
+        (base row numbers) whose SplitMix64 hash mod 1,000,000 is below s x 1,000,000 - spread
+        evenly, not a block of ids - and times, on one thread, one query at a time, after the JIT
+        warm-up and an untimed pass per path, with the paths' timed passes taking turns:
+          graph    the planner kept on the graph (the filter reports AdmittedCount = long.MaxValue)
+          exact    SearchParameters.Exact with the filter: a scan of the admitted points
+          planner  the planner's own choice; the filter reports its exact admitted count, as a
+                   bitmap would, and the path taken is observed (planner_path: graph or exact)
+        Recall@k of graph and planner is against the exact scan. Prints one JSON object per
+        selectivity ("event":"selectivity": selectivity, admitted, qps_graph, qps_exact,
+        qps_planner, planner_path, recall_graph, recall_planner, ...), then one with
+        "event":"crossover": the last selectivity and admitted count at which the exact scan was at
+        least as fast (exact_faster_*), the first from which the graph stayed faster
+        (graph_faster_*), and the interpolated admitted count where they are equal
+        (estimated_admitted). With --table, an aligned table and a crossover line instead.
+        Progress messages go to standard error.
+
+        Data:
+          --dataset DIR          A folder as for 'vectron bench ann' (its ground truth is not used);
+                                 without it a Gaussian mixture is generated in memory
+          --metric l2|cosine     Distance; default: the folder's (l2 first), l2 for generated data
+        {GeneratedDataOptions}
+
+        Index:
+          --m M                  Links per node, layer 0 keeps 2M (default 16)
+          --ef-construct E       Candidate list size while building (default 200)
+          --threads N            Build threads (default: processor count); searches use one
+
+        Search:
+          --selectivities LIST   Comma-separated fractions of keys admitted, each 0.000001 to 1
+                                 (default 0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2); measured in
+                                 increasing order
+          --ef E                 Candidate list size of the graph path (default 64)
+          --k K                  Results per query; recall is recall@k (default 10)
+          --jit-warmup S         Untimed searching before the first selectivity, so the runtime has
+                                 compiled both paths to their optimised tier (default 1; 0 = none)
+          --min-seconds S        Repeat each path's timed passes over the queries until they have
+                                 run S seconds (default 0.2; 0 = exactly one pass)
+
+        Output:
+          --table                Print an aligned table instead of JSON lines
+
+        Examples:
+          vectron bench filter --table
+          vectron bench filter --dataset ../shared/datasets/siftsmall --table
+          vectron bench filter --dataset ../shared/datasets/fashion-mnist-784 --queries 200 --table
 
         """;
 

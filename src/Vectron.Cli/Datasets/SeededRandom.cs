@@ -60,12 +60,23 @@ internal sealed class SeededRandom
         return radius * Math.Cos(angle);
     }
 
-    private static ulong SplitMix(ref ulong state)
+    /// <summary>
+    /// The SplitMix64 output for the state <paramref name="value"/>: a bijective mix of all 64 bits,
+    /// used as a fixed, well-spread hash of keys (consecutive values give unrelated results).
+    /// </summary>
+    public static ulong Hash(ulong value)
     {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
+        ulong z = value + 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        ulong previous = state;
+        state += 0x9E3779B97F4A7C15UL;
+        return Hash(previous);
     }
 
     private static ulong RotateLeft(ulong value, int count) => (value << count) | (value >> (64 - count));

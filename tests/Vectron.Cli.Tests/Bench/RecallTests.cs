@@ -27,6 +27,25 @@ public sealed class RecallTests
     }
 
     [Fact]
+    public void AtK_PaddedTruth_CountsOnlyTheRealNeighbours()
+    {
+        // Query 0 has two qualifying points and finds one; query 1 has none; query 2 finds its only one.
+        var truth = new DenseMatrix<int>(3, 3, [4, 7, -1, -1, -1, -1, 5, -1, -1]);
+        var found = new DenseMatrix<int>(3, 3, [7, 9, -1, -1, -1, -1, 5, -1, -1]);
+
+        Assert.Equal(2.0 / 3, Recall.AtK(found, truth, 3), 12);
+    }
+
+    [Fact]
+    public void AtK_NothingToFind_IsNaN()
+    {
+        var truth = new DenseMatrix<int>(2, 2, [-1, -1, -1, -1]);
+        var found = new DenseMatrix<int>(2, 2, [-1, -1, -1, -1]);
+
+        Assert.True(double.IsNaN(Recall.AtK(found, truth, 2)));
+    }
+
+    [Fact]
     public void AtK_PerfectResults_GiveOne()
     {
         var truth = new DenseMatrix<int>(1, 10, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

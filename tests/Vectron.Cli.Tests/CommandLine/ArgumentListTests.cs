@@ -20,6 +20,15 @@ public sealed class ArgumentListTests
         Assert.Equal([1, 2], list.GetInt32List("list", [1, 2], 0, 10));
     }
 
+    [Fact]
+    public void GetDoubleList_ReadsTrimmedInvariantNumbers()
+    {
+        ArgumentList list = ArgumentList.Parse("cmd", ["--list", "0.5, 1e-3,2"], Values, Flags);
+
+        Assert.Equal([0.5, 0.001, 2], list.GetDoubleList("list", [], 0, 2));
+        Assert.Equal([9.0], ArgumentList.Parse("cmd", [], Values, Flags).GetDoubleList("list", [9.0], 0, 10));
+    }
+
     [Theory]
     [InlineData(new[] { "--table=yes" }, "is a switch")]
     [InlineData(new[] { "--ratio", "1.5" }, "--ratio: 1.5 is out of range")]
