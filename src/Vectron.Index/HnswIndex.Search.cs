@@ -93,7 +93,7 @@ public sealed partial class HnswIndex
                 return CopyResults(context.Results, k, destination);
             }
 
-            EncodeStatistics statistics = quantized.Quantizer.Encode(context.Query, context.QueryCodes);
+            int codeSum = quantized.Quantizer.EncodeQuery(context.Query, context.QueryCodes);
             int rescore = (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling));
             int candidates = Math.Max(ef, rescore);
             if (TMetric.Metric == DistanceMetric.L2)
@@ -104,7 +104,7 @@ public sealed partial class HnswIndex
             else
             {
                 float bias = TMetric.Metric == DistanceMetric.Cosine ? 1f : 0f;
-                var space = new Int8DotSpace(quantized, context.QueryCodes, quantized.Quantizer.Correction(statistics.CodeSum), _dimension, bias);
+                var space = new Int8DotSpace(quantized, context.QueryCodes, quantized.Quantizer.Correction(codeSum), _dimension, bias);
                 SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
             }
 

@@ -451,12 +451,10 @@ public sealed partial class HnswIndex : IDisposable
             ThrowDimension(vector.Length, name);
         }
 
-        for (int i = 0; i < vector.Length; i++)
+        int bad = VectorChecks.FirstNonFinite(vector);
+        if (bad >= 0)
         {
-            if (!float.IsFinite(vector[i]))
-            {
-                ThrowNotFinite(i, vector[i], name);
-            }
+            ThrowNotFinite(bad, vector[bad], name);
         }
     }
 

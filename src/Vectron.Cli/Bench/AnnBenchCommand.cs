@@ -29,6 +29,7 @@ internal sealed class AnnBenchCommand
         HnswOptions indexOptions = _options.IndexOptions(dataset.Dimension, dataset.Metric);
         _diagnostics.WriteLine($"building: {dataset.Base.Rows} vectors, M {_options.M}, ef_construct {_options.EfConstruction}, " +
             $"{QuantizationName}, {_options.Threads} threads ...");
+        IndexBuilder.WarmUp(dataset.Base, indexOptions, _options.Threads);
         using HnswIndex index = IndexBuilder.Build(dataset.Base, indexOptions, _options.Threads, out double buildSeconds);
         IndexMemory memory = index.GetMemoryUsage();
         double bytesPerVector = _options.Quantization == QuantizationKind.Int8 ? memory.Int8BytesPerVector : memory.Float32BytesPerVector;

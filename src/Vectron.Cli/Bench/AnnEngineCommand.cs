@@ -43,6 +43,7 @@ internal sealed class AnnEngineCommand
         _diagnostics.WriteLine($"vectron ann-engine: {vectors.Rows} x {vectors.Columns} base, {queries.Rows} queries, {MetricNames.Format(_options.Metric)}, " +
             $"M {indexOptions.M}, ef_construction {indexOptions.EfConstruction}, {_options.Parameters.QuantizationName}");
 
+        IndexBuilder.WarmUp(vectors, indexOptions, buildThreads);
         double? buildSingleSeconds = null;
         if (_options.BuildSingleThreaded && buildThreads != 1)
         {

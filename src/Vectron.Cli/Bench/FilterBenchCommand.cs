@@ -33,6 +33,7 @@ internal sealed class FilterBenchCommand
         Dataset dataset = _options.Data.Load(minimumNeighbours: 1, _options.Threads, _diagnostics);
         HnswOptions indexOptions = _options.IndexOptions(dataset.Dimension, dataset.Metric);
         _diagnostics.WriteLine($"building: {dataset.Base.Rows} vectors, M {_options.M}, ef_construct {_options.EfConstruction}, float32, {_options.Threads} threads ...");
+        IndexBuilder.WarmUp(dataset.Base, indexOptions, _options.Threads);
         using HnswIndex index = IndexBuilder.Build(dataset.Base, indexOptions, _options.Threads, out double buildSeconds);
 
         ResultTable? table = _options.Table ? CreateTable(dataset, indexOptions, buildSeconds) : null;

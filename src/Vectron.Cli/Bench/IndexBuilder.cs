@@ -25,6 +25,21 @@ internal static class IndexBuilder
         }
     }
 
+    /// <summary>Rows inserted by <see cref="WarmUp"/>.</summary>
+    public const int WarmUpRows = 3_000;
+
+    /// <summary>
+    /// Builds and discards a small index from the first rows, untimed, so the timed builds run
+    /// optimised code rather than paying for the JIT's first tiers: the peer engines are compiled
+    /// ahead of time, and a long-running server has long since compiled its insert path.
+    /// </summary>
+    public static void WarmUp(DenseMatrix<float> vectors, HnswOptions options, int threads)
+    {
+        int rows = Math.Min(vectors.Rows, WarmUpRows);
+        using var index = new HnswIndex(options with { InitialCapacity = rows, CalibrationThreshold = Math.Max(1, rows / 3) });
+        WorkerGroup.RunOnce(rows, threads, (item, _) => index.Upsert((ulong)item, vectors.Row(item)));
+    }
+
     /// <summary>
     /// Inserts row 0, then the other rows from <paramref name="threads"/> threads, then (int8) recalibrates
     /// once so the codes reflect the whole set. The returned time covers all of it.

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vectron.Index.Quantization;
 
@@ -118,6 +120,51 @@ internal sealed class ScalarQuantizer
         }
 
         return new EncodeStatistics(clipped, inner, sum);
+    }
+
+    /// <summary>
+    /// Encodes a query (no statistics but the code sum), vectorised: it runs once per search.
+    /// Same codes as <see cref="Encode"/>: round half to even, then clamp to ±127.
+    /// </summary>
+    public int EncodeQuery(ReadOnlySpan<float> values, Span<sbyte> codes)
+    {
+        if (codes.Length < values.Length)
+        {
+            ThrowCodesTooShort();
+        }
+
+        int i = 0;
+        int sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 16)
+        {
+            Vector256<float> offset = Vector256.Create(Offset);
+            Vector256<float> inverse = Vector256.Create(InverseScale);
+            Vector256<float> max = Vector256.Create((float)MaxCode);
+            Vector256<float> min = Vector256.Create((float)-MaxCode);
+            Vector256<int> sums = Vector256<int>.Zero;
+            ref float source = ref MemoryMarshal.GetReference(values);
+            ref sbyte target = ref MemoryMarshal.GetReference(codes);
+            for (; i + 16 <= values.Length; i += 16)
+            {
+                Vector256<int> low = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round((Vector256.LoadUnsafe(ref source, (nuint)i) - offset) * inverse), min), max));
+                Vector256<int> high = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round((Vector256.LoadUnsafe(ref source, (nuint)(i + 8)) - offset) * inverse), min), max));
+                sums += low + high;
+                Vector256<short> narrow = Vector256.Narrow(low, high);
+                Vector128<sbyte> packed = Vector128.Narrow(narrow.GetLower(), narrow.GetUpper());
+                packed.StoreUnsafe(ref target, (nuint)i);
+            }
+
+            sum = Vector256.Sum(sums);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            int code = (int)Math.Clamp(MathF.Round((values[i] - Offset) * InverseScale), -MaxCode, MaxCode);
+            codes[i] = (sbyte)code;
+            sum += code;
+        }
+
+        return sum;
     }
 
     /// <summary>Decodes codes back to approximate values.</summary>

@@ -46,6 +46,46 @@ public sealed class ScalarQuantizerTests
     }
 
     [Fact]
+    public void EncodeQuery_GivesTheSameCodesAndSumAsEncode_AtEveryLength()
+    {
+        const int seed = 17;
+        var random = new Random(seed);
+        var quantizer = new ScalarQuantizer(-1.5f, 2.5f, 0.999);
+        for (int length = 0; length <= 100; length++)
+        {
+            // Values reach past both ends of the range so clipping is exercised, plus exact midpoints.
+            float[] values = Enumerable.Range(0, length).Select(i => i % 7 == 0
+                ? quantizer.Offset + (quantizer.Scale * (i - 0.5f))
+                : (float)((random.NextDouble() * 6) - 3)).ToArray();
+            var expected = new sbyte[length];
+            var actual = new sbyte[length];
+            EncodeStatistics statistics = quantizer.Encode(values, expected);
+            int sum = quantizer.EncodeQuery(values, actual);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"seed {seed}, length {length}: codes differ");
+            Assert.Equal(statistics.CodeSum, sum);
+        }
+    }
+
+    [Fact]
+    public void FirstNonFinite_FindsNaNAndInfinity_AtEveryPosition()
+    {
+        for (int length = 1; length <= 40; length++)
+        {
+            for (int position = 0; position < length; position++)
+            {
+                foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                {
+                    float[] values = Enumerable.Repeat(float.MaxValue, length).ToArray();
+                    values[position] = bad;
+                    Assert.Equal(position, VectorChecks.FirstNonFinite(values));
+                }
+            }
+
+            Assert.Equal(-1, VectorChecks.FirstNonFinite(Enumerable.Repeat(-float.MaxValue, length).ToArray()));
+        }
+    }
+
+    [Fact]
     public void ConstantData_EncodesExactly()
     {
         var values = Enumerable.Repeat(3.5f, 100).ToArray();
