@@ -135,8 +135,8 @@ public static class Int8Kernels
     }
 
     // Dot, lane bound: a multiply-add-adjacent lane is x₀y₀ + x₁y₁ with |xᵢyᵢ| ≤ 128² = 2¹⁴, so at
-    // most 2¹⁵. Every width gives each 32-bit accumulator lane at most one such pair per 32 elements,
-    // so after a block of 65,536 elements a lane holds at most 2048 · 2¹⁵ = 2²⁶, and the total over
+    // most 2¹⁵. Every width gives each 32-bit accumulator lane at most one such pair per 16 elements,
+    // so after a block of 65,536 elements a lane holds at most 4096 · 2¹⁵ = 2²⁷, and the total over
     // all lanes is at most 65,536 · 2¹⁴ = 2³⁰, which int also holds. The width-specific methods are
     // internal so the tests can check every width the machine supports; each takes at least one
     // vector of input and at most one block, and ends with an overlapping vector that finishes at
@@ -280,8 +280,8 @@ public static class Int8Kernels
     }
 
     // Squared L2, lane bound: a difference lies in [−255, 255], so a multiply-add-adjacent lane is at
-    // most 2 · 255² = 130,050, and each 32-bit accumulator lane receives at most one per 32 elements:
-    // after a block of 65,536 elements at most 2048 · 130,050 < 2²⁸. The total can reach
+    // most 2 · 255² = 130,050, and each 32-bit accumulator lane receives at most one per 16 elements:
+    // after a block of 65,536 elements at most 4096 · 130,050 < 2²⁹. The total can reach
     // 65,536 · 255² ≈ 4.26e9, beyond int but below 2³², so the lanes are summed as uint, exactly.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint SquaredL2Vector512(ref sbyte a, ref sbyte b, nuint length)

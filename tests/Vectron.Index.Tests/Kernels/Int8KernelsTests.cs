@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Vectron.Index.Kernels;
@@ -167,8 +168,8 @@ public sealed class Int8KernelsTests
         var random = new Random(seed);
         sbyte[] randomA = new sbyte[length];
         sbyte[] randomB = new sbyte[length];
-        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(randomA.AsSpan()));
-        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(randomB.AsSpan()));
+        random.NextBytes(MemoryMarshal.AsBytes(randomA.AsSpan()));
+        random.NextBytes(MemoryMarshal.AsBytes(randomB.AsSpan()));
         sbyte[] low = Filled(length, sbyte.MinValue);
         sbyte[] high = Filled(length, sbyte.MaxValue);
 
@@ -222,6 +223,11 @@ public sealed class Int8KernelsTests
         if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
         {
             yield return ("Vector512", 32, false, (a, oa, b, ob, n) => Int8Kernels.DotVector512(ref a[oa], ref b[ob], (nuint)n));
+        }
+
+        if (Vector256.IsHardwareAccelerated && AvxVnni.IsSupported)
+        {
+            yield return ("Vector256 AVX-VNNI", 32, false, (a, oa, b, ob, n) => Int8Kernels.DotVector256Vnni(ref a[oa], ref b[ob], (nuint)n));
         }
 
         if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
