@@ -29,7 +29,7 @@ public sealed partial class HnswIndex
         bool ownsEntryLock = false;
         try
         {
-            _vectors.RowSpan(node).CopyTo(context.Query);
+            _vectors.RowSpan(node).CopyTo(context.Query.Span);
             var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
             long entry = Volatile.Read(ref _entry);
             if (entry < 0 || level > (int)(entry >> 32))

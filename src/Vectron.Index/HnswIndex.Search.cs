@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Vectron.Index.Quantization;
 using Vectron.Index.Search;
 
@@ -56,10 +55,10 @@ public sealed partial class HnswIndex
         SearchContext context = _pool.Rent();
         try
         {
-            query.CopyTo(context.Query);
+            query.CopyTo(context.Query.Span);
             if (TMetric.Metric == DistanceMetric.Cosine)
             {
-                Normalize(context.Query);
+                Normalize(context.Query.Span);
             }
 
             long entry = Volatile.Read(ref _entry);
@@ -93,7 +92,7 @@ public sealed partial class HnswIndex
                 return CopyResults(context.Results, k, destination);
             }
 
-            int codeSum = quantized.Quantizer.EncodeQuery(context.Query, context.QueryCodes);
+            int codeSum = quantized.Quantizer.EncodeQuery(context.Query.Span, context.QueryCodes.Span);
             int rescore = (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling));
             int candidates = Math.Max(ef, rescore);
             if (TMetric.Metric == DistanceMetric.L2)
@@ -144,7 +143,7 @@ public sealed partial class HnswIndex
         context.EnsureScratch(count);
         Span<Candidate> exact = context.Sorted.AsSpan(0, count);
         ReadOnlySpan<Candidate> items = results.Items;
-        ref float query = ref MemoryMarshal.GetArrayDataReference(context.Query);
+        ref float query = ref context.Query.First;
         for (int i = 0; i < count; i++)
         {
             int node = items[i].Node;
@@ -288,7 +287,7 @@ public sealed partial class HnswIndex
     {
         CandidateHeap<FarthestFirst> results = context.Results;
         results.Clear();
-        ref float query = ref MemoryMarshal.GetArrayDataReference(context.Query);
+        ref float query = ref context.Query.First;
         int limit = Math.Min(NodeCount, _states.Capacity);
         for (int node = 0; node < limit; node++)
         {

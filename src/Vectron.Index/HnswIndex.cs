@@ -66,7 +66,7 @@ public sealed partial class HnswIndex : IDisposable
         _m0 = 2 * options.M;
         _levelMultiplier = 1 / Math.Log(options.M);
         int capacity = options.InitialCapacity;
-        _vectors = new RowStore<float>(_dimension, capacity);
+        _vectors = new RowStore<float>(_dimension, capacity, alignRows: true);
         _links0 = new RowStore<int>(_m0 + 1, capacity);
         _upperLinks = new RowStore<int[]?>(1, capacity);
         _levels = new RowStore<byte>(1, capacity);
@@ -286,8 +286,8 @@ public sealed partial class HnswIndex : IDisposable
         QuantizedVectors? q = Quantized;
         return new IndexMemory(
             Nodes: nodes,
-            VectorBytes: (long)nodes * _dimension * sizeof(float),
-            CodeBytes: q is null ? 0 : (long)nodes * (_dimension + (_options.Metric == DistanceMetric.L2 ? 0 : sizeof(float))),
+            VectorBytes: (long)nodes * _vectors.Stride * sizeof(float),
+            CodeBytes: q is null ? 0 : (long)nodes * (q.Codes.Stride + (_options.Metric == DistanceMetric.L2 ? 0 : sizeof(float))),
             GraphBytes: ((long)nodes * (_m0 + 1) * sizeof(int)) + upper,
             MetadataBytes: (long)nodes * (sizeof(ulong) + 2));
     }

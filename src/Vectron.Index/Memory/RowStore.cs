@@ -13,24 +13,36 @@ namespace Vectron.Index.Memory;
 /// other rows. Growth replaces the chunk table (copy on grow, published with a volatile write); the
 /// chunks themselves are never copied or freed, so a row reference taken from an old table stays
 /// valid. Chunks of unmanaged element types are allocated on the pinned object heap, so a pointer
-/// taken from a row (for a prefetch hint) stays valid too. Writes to one row must be serialised by
-/// the caller.
+/// taken from a row (for a prefetch hint) stays valid too, and their first row starts on a 64-byte
+/// boundary. With <c>alignRows</c> every row does: the stride is padded to a multiple of 64 bytes
+/// (16 for rows under 256 bytes, where padding would cost too much memory), because SIMD kernels
+/// on aligned rows run up to twice as fast. Writes to one row must be serialised by the caller.
 /// </remarks>
 internal sealed class RowStore<T>
 {
     private const int TargetChunkBytes = 1 << 20;
+    private const int Alignment = 64;
 
     private readonly Lock _growLock = new();
     private readonly int _shift;
     private readonly int _mask;
     private readonly int _width;
-    private T[][] _chunks;
+    private readonly int _stride;
+    private Chunk[] _chunks;
 
-    public RowStore(int width, int initialRows = 0)
+    public RowStore(int width, int initialRows = 0, bool alignRows = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         _width = width;
-        int rowBytes = width * (RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>());
+        int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
+        int rowBytes = width * elementSize;
+        if (alignRows)
+        {
+            int boundary = rowBytes >= 256 ? Alignment : 16;
+            rowBytes = (rowBytes + boundary - 1) / boundary * boundary;
+        }
+
+        _stride = rowBytes / elementSize;
         // Rows per chunk: a power of two near TargetChunkBytes, at least 64 so tiny rows do not make tiny chunks.
         int rows = Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, TargetChunkBytes / rowBytes)) >> 1);
         _shift = BitOperations.Log2((uint)rows);
@@ -41,6 +53,12 @@ internal sealed class RowStore<T>
 
     /// <summary>Number of elements in one row.</summary>
     public int Width => _width;
+
+    /// <summary>Elements from one row's start to the next's (≥ <see cref="Width"/>).</summary>
+    public int Stride => _stride;
+
+    /// <summary>Whether rows follow each other without padding, so a run of rows is one span.</summary>
+    public bool IsDense => _stride == _width;
 
     /// <summary>Rows that can be addressed without growing.</summary>
     public int Capacity => Volatile.Read(ref _chunks).Length << _shift;
@@ -54,7 +72,7 @@ internal sealed class RowStore<T>
         get
         {
             int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
-            return (long)Volatile.Read(ref _chunks).Length * RowsPerChunk * _width * elementSize;
+            return (long)Volatile.Read(ref _chunks).Length * RowsPerChunk * _stride * elementSize;
         }
     }
 
@@ -68,19 +86,18 @@ internal sealed class RowStore<T>
 
         lock (_growLock)
         {
-            T[][] old = _chunks;
+            Chunk[] old = _chunks;
             int needed = (int)(((long)rows + _mask) >> _shift);
             if (needed <= old.Length)
             {
                 return;
             }
 
-            var grown = new T[Math.Max(needed, old.Length * 2)][];
+            var grown = new Chunk[Math.Max(needed, old.Length * 2)];
             Array.Copy(old, grown, old.Length);
-            bool pin = !RuntimeHelpers.IsReferenceOrContainsReferences<T>();
             for (int i = old.Length; i < grown.Length; i++)
             {
-                grown[i] = GC.AllocateArray<T>((_mask + 1) * _width, pinned: pin);
+                grown[i] = AllocateChunk((_mask + 1) * _stride);
             }
 
             // Publish only after every new chunk exists: a reader that sees the new table can use all of it.
@@ -92,8 +109,8 @@ internal sealed class RowStore<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Row(int row)
     {
-        T[] chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Volatile.Read(ref _chunks)), row >> _shift);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (nint)(row & _mask) * _width);
+        ref Chunk chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Volatile.Read(ref _chunks)), row >> _shift);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Array), chunk.Start + ((nint)(row & _mask) * _stride));
     }
 
     /// <summary>A row as a span, bounds-checked against the capacity.</summary>
@@ -107,14 +124,45 @@ internal sealed class RowStore<T>
         return MemoryMarshal.CreateSpan(ref Row(row), _width);
     }
 
-    /// <summary>The contiguous span of rows <c>[first, first + count)</c> that lie in one chunk, starting at <paramref name="first"/>.</summary>
+    /// <summary>
+    /// The contiguous span of rows <c>[first, first + count)</c> that lie in one chunk, starting at
+    /// <paramref name="first"/>; only for dense stores (<see cref="IsDense"/>).
+    /// </summary>
     public Span<T> ChunkSpan(int first, int count)
     {
+        if (!IsDense)
+        {
+            throw new InvalidOperationException("A padded row store has no contiguous runs of rows.");
+        }
+
         int inChunk = Math.Min(count, RowsPerChunk - (first & _mask));
         return MemoryMarshal.CreateSpan(ref Row(first), inChunk * _width);
     }
 
+    private static Chunk AllocateChunk(int elements)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            return new Chunk(new T[elements], 0);
+        }
+
+        // Pinned, so its address never changes: skip to the first 64-byte boundary once, here.
+        int elementSize = Unsafe.SizeOf<T>();
+        int slack = Alignment / elementSize;
+        T[] array = GC.AllocateArray<T>(elements + slack, pinned: true);
+        nint address = AddressOf(array);
+        nint start = ((Alignment - (int)(address & (Alignment - 1))) & (Alignment - 1)) / elementSize;
+        return new Chunk(array, start);
+    }
+
+    private static unsafe nint AddressOf(T[] pinnedArray) =>
+        // Safe: the array is on the pinned object heap, so its address is stable for its lifetime.
+        (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowRowOutOfRange(int row) =>
         throw new ArgumentOutOfRangeException(nameof(row), row, $"row must be below the capacity {Capacity}");
+
+    /// <summary>One chunk: its array and the element where row 0 starts (the first aligned element).</summary>
+    private readonly record struct Chunk(T[] Array, nint Start);
 }

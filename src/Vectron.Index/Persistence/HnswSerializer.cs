@@ -297,6 +297,17 @@ internal static class HnswSerializer
     private static void WriteRows<T>(SectionWriter section, RowStore<T> store, int rows)
         where T : unmanaged
     {
+        if (!store.IsDense)
+        {
+            // Padded rows: write each row's elements, never the padding (the file is dense).
+            for (int row = 0; row < rows; row++)
+            {
+                section.Write(MemoryMarshal.AsBytes(store.RowSpan(row)));
+            }
+
+            return;
+        }
+
         for (int row = 0; row < rows;)
         {
             Span<T> span = store.ChunkSpan(row, rows - row);
@@ -317,6 +328,16 @@ internal static class HnswSerializer
         where T : unmanaged
     {
         store.EnsureCapacity(rows);
+        if (!store.IsDense)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                reader.Read(MemoryMarshal.AsBytes(store.RowSpan(row)));
+            }
+
+            return;
+        }
+
         for (int row = 0; row < rows;)
         {
             Span<T> span = store.ChunkSpan(row, rows - row);

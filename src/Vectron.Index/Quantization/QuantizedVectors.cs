@@ -21,7 +21,7 @@ internal sealed class QuantizedVectors
     {
         CalibrationInnerFraction = calibrationInnerFraction;
         Quantizer = quantizer;
-        Codes = new RowStore<sbyte>(dimension, capacity);
+        Codes = new RowStore<sbyte>(dimension, capacity, alignRows: true);
         Corrections = new RowStore<float>(1, capacity);
         CalibrationClipFraction = calibrationClipFraction;
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Vectron.Index.Kernels;
 using Vectron.Index.Memory;
@@ -22,18 +23,20 @@ internal readonly struct FloatSpace<TMetric> : IDistanceSpace
 {
     private readonly RowStore<float> _vectors;
     private readonly float[] _query;
+    private readonly nint _queryStart;
     private readonly int _dimension;
 
-    public FloatSpace(RowStore<float> vectors, float[] query, int dimension)
+    public FloatSpace(RowStore<float> vectors, AlignedBuffer<float> query, int dimension)
     {
         _vectors = vectors;
-        _query = query;
+        _query = query.Array;
+        _queryStart = query.Start;
         _dimension = dimension;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
-        TMetric.Distance(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _vectors.Row(node), _dimension);
+        TMetric.Distance(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), _queryStart), ref _vectors.Row(node), _dimension);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int node)
@@ -51,20 +54,22 @@ internal readonly struct Int8L2Space : IDistanceSpace
 {
     private readonly RowStore<sbyte> _codes;
     private readonly sbyte[] _query;
+    private readonly nint _queryStart;
     private readonly int _dimension;
     private readonly float _scaleSquared;
 
-    public Int8L2Space(QuantizedVectors quantized, sbyte[] queryCodes, int dimension)
+    public Int8L2Space(QuantizedVectors quantized, AlignedBuffer<sbyte> queryCodes, int dimension)
     {
         _codes = quantized.Codes;
-        _query = queryCodes;
+        _query = queryCodes.Array;
+        _queryStart = queryCodes.Start;
         _dimension = dimension;
         _scaleSquared = quantized.Quantizer.Scale * quantized.Quantizer.Scale;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
-        _scaleSquared * Int8Kernels.SquaredL2(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _codes.Row(node), _dimension);
+        _scaleSquared * Int8Kernels.SquaredL2(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), _queryStart), ref _codes.Row(node), _dimension);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int node)
@@ -86,15 +91,17 @@ internal readonly struct Int8DotSpace : IDistanceSpace
     private readonly RowStore<sbyte> _codes;
     private readonly RowStore<float> _corrections;
     private readonly sbyte[] _query;
+    private readonly nint _queryStart;
     private readonly int _dimension;
     private readonly float _scaleSquared;
     private readonly float _constant;
 
-    public Int8DotSpace(QuantizedVectors quantized, sbyte[] queryCodes, float queryCorrection, int dimension, float bias)
+    public Int8DotSpace(QuantizedVectors quantized, AlignedBuffer<sbyte> queryCodes, float queryCorrection, int dimension, float bias)
     {
         _codes = quantized.Codes;
         _corrections = quantized.Corrections;
-        _query = queryCodes;
+        _query = queryCodes.Array;
+        _queryStart = queryCodes.Start;
         _dimension = dimension;
         ScalarQuantizer q = quantized.Quantizer;
         _scaleSquared = q.Scale * q.Scale;
@@ -105,7 +112,7 @@ internal readonly struct Int8DotSpace : IDistanceSpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
         _constant - _corrections.Row(node)
-        - (_scaleSquared * Int8Kernels.Dot(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_query), ref _codes.Row(node), _dimension));
+        - (_scaleSquared * Int8Kernels.Dot(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), _queryStart), ref _codes.Row(node), _dimension));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int node)

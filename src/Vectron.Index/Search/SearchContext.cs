@@ -1,3 +1,5 @@
+using Vectron.Index.Memory;
+
 namespace Vectron.Index.Search;
 
 /// <summary>
@@ -9,8 +11,8 @@ internal sealed class SearchContext
 {
     public SearchContext(int dimension)
     {
-        Query = GC.AllocateArray<float>(dimension, pinned: true);
-        QueryCodes = GC.AllocateArray<sbyte>(dimension, pinned: true);
+        Query = new AlignedBuffer<float>(dimension);
+        QueryCodes = new AlignedBuffer<sbyte>(dimension);
     }
 
     public VisitedSet Visited { get; } = new();
@@ -22,10 +24,10 @@ internal sealed class SearchContext
     public CandidateHeap<FarthestFirst> Results { get; } = new();
 
     /// <summary>The query as searched (normalised for cosine).</summary>
-    public float[] Query { get; }
+    public AlignedBuffer<float> Query { get; }
 
     /// <summary>The query's int8 codes.</summary>
-    public sbyte[] QueryCodes { get; }
+    public AlignedBuffer<sbyte> QueryCodes { get; }
 
     /// <summary>Scratch for sorted candidate lists.</summary>
     public Candidate[] Sorted { get; private set; } = new Candidate[256];

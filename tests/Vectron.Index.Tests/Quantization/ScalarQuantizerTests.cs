@@ -126,10 +126,10 @@ public sealed class ScalarQuantizerTests
             }
         }
 
-        var queryCodes = new sbyte[dimension];
-        EncodeStatistics statistics = q.Encode(query, queryCodes);
+        var queryCodes = new Index.Memory.AlignedBuffer<sbyte>(dimension);
+        EncodeStatistics statistics = q.Encode(query, queryCodes.Span);
         var dequantizedQuery = new float[dimension];
-        q.Decode(queryCodes, dequantizedQuery);
+        q.Decode(queryCodes.Span, dequantizedQuery);
         var node = new float[dimension];
         for (int n = 0; n < 50; n++)
         {
