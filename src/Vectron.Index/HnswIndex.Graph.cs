@@ -30,8 +30,9 @@ public sealed partial class HnswIndex
         try
         {
             _vectors.RowSpan(node).CopyTo(context.Query.Span);
-            var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
+            // The entry point is read before the space takes its row snapshot, so the snapshot covers it.
             long entry = Volatile.Read(ref _entry);
+            var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
             if (entry < 0 || level > (int)(entry >> 32))
             {
                 // This node may become the entry point: hold the entry lock for the whole insert so no
@@ -50,6 +51,9 @@ public sealed partial class HnswIndex
                     _entryLock.Exit();
                     ownsEntryLock = false;
                 }
+
+                // The entry may have moved since the snapshot was taken: take it again.
+                space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
             }
 
             int top = (int)(entry >> 32);
@@ -60,7 +64,7 @@ public sealed partial class HnswIndex
                 GreedyStep(ref space, ref current, ref currentDistance, layer);
             }
 
-            var accept = new NotDeletedPolicy(_states);
+            var accept = new NotDeletedPolicy(_states.View());
             context.EnsureScratch(Math.Max(_options.EfConstruction, _m0) + _m0 + 2);
             for (int layer = Math.Min(level, top); layer >= 0; layer--)
             {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Vectron.Index.Memory;
 using Vectron.Index.Quantization;
 using Vectron.Index.Search;
 
@@ -82,11 +83,11 @@ public sealed partial class HnswIndex
                 int start = Descend(ref space, entry, out float startDistance);
                 if (filter is null)
                 {
-                    SearchLayer(ref space, new LivePolicy(_states), context, start, startDistance, 0, ef, nodeCount);
+                    SearchLayer(ref space, new LivePolicy(_states.View()), context, start, startDistance, 0, ef, nodeCount);
                 }
                 else
                 {
-                    SearchLayer(ref space, new FilterPolicy(_states, _keys, filter), context, start, startDistance, 0, ef, nodeCount);
+                    SearchLayer(ref space, new FilterPolicy(_states.View(), _keys.View(), filter), context, start, startDistance, 0, ef, nodeCount);
                 }
 
                 return CopyResults(context.Results, k, destination);
@@ -121,11 +122,11 @@ public sealed partial class HnswIndex
         int start = Descend(ref space, entry, out float startDistance);
         if (filter is null)
         {
-            SearchLayer(ref space, new LivePolicy(_states), context, start, startDistance, 0, ef, nodeCount);
+            SearchLayer(ref space, new LivePolicy(_states.View()), context, start, startDistance, 0, ef, nodeCount);
         }
         else
         {
-            SearchLayer(ref space, new FilterPolicy(_states, _keys, filter), context, start, startDistance, 0, ef, nodeCount);
+            SearchLayer(ref space, new FilterPolicy(_states.View(), _keys.View(), filter), context, start, startDistance, 0, ef, nodeCount);
         }
     }
 
@@ -187,8 +188,9 @@ public sealed partial class HnswIndex
             {
                 int candidate = Unsafe.Add(ref links, i);
                 // Never descend into a node still being inserted: its lower layers may not be linked
-                // yet, and a search starting there could find almost nothing.
-                if (_states.Row(candidate) == NodeState.Pending)
+                // yet, and a search starting there could find almost nothing. (Such a node may also be
+                // beyond the space's row snapshot.)
+                if (candidate >= space.Capacity || _states.Row(candidate) == NodeState.Pending)
                 {
                     continue;
                 }
@@ -217,7 +219,11 @@ public sealed partial class HnswIndex
         VisitedSet visited = context.Visited;
         CandidateHeap<NearestFirst> frontier = context.Frontier;
         CandidateHeap<FarthestFirst> results = context.Results;
-        visited.Reset(nodeCount);
+        RowView<int> links0 = _links0.View();
+        // Every node below the limit is addressable through every snapshot this search holds; nodes
+        // inserted since count as visited and are skipped.
+        int limit = Math.Min(Math.Min(nodeCount, space.Capacity), Math.Min(links0.Capacity, accept.Capacity));
+        visited.Reset(limit);
         frontier.Clear();
         results.Clear();
 
@@ -239,9 +245,10 @@ public sealed partial class HnswIndex
             }
 
             frontier.Pop();
-            ref int links = ref LinksAt(nearest.Node, layer);
+            ref int links = ref layer == 0 ? ref links0.Row(nearest.Node) : ref LinksAt(nearest.Node, layer);
             int count = Volatile.Read(ref links);
-            if (count > 0)
+            // Prefetch addresses come from the snapshot too, so only nodes below the limit are touched.
+            if (count > 0 && (uint)Unsafe.Add(ref links, 1) < (uint)limit)
             {
                 space.Prefetch(Unsafe.Add(ref links, 1));
             }
@@ -251,7 +258,11 @@ public sealed partial class HnswIndex
                 int neighbour = Unsafe.Add(ref links, i);
                 if (i < count)
                 {
-                    space.Prefetch(Unsafe.Add(ref links, i + 1));
+                    int next = Unsafe.Add(ref links, i + 1);
+                    if ((uint)next < (uint)limit)
+                    {
+                        space.Prefetch(next);
+                    }
                 }
 
                 if (visited.TestAndMark(neighbour))

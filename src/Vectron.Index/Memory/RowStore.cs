@@ -28,7 +28,7 @@ internal sealed class RowStore<T>
     private readonly int _mask;
     private readonly int _width;
     private readonly int _stride;
-    private Chunk[] _chunks;
+    private RowChunk<T>[] _chunks;
 
     public RowStore(int width, int initialRows = 0, bool alignRows = false)
     {
@@ -86,14 +86,14 @@ internal sealed class RowStore<T>
 
         lock (_growLock)
         {
-            Chunk[] old = _chunks;
+            RowChunk<T>[] old = _chunks;
             int needed = (int)(((long)rows + _mask) >> _shift);
             if (needed <= old.Length)
             {
                 return;
             }
 
-            var grown = new Chunk[Math.Max(needed, old.Length * 2)];
+            var grown = new RowChunk<T>[Math.Max(needed, old.Length * 2)];
             Array.Copy(old, grown, old.Length);
             for (int i = old.Length; i < grown.Length; i++)
             {
@@ -109,9 +109,15 @@ internal sealed class RowStore<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Row(int row)
     {
-        ref Chunk chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Volatile.Read(ref _chunks)), row >> _shift);
+        ref RowChunk<T> chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Volatile.Read(ref _chunks)), row >> _shift);
         return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Array), chunk.Start + ((nint)(row & _mask) * _stride));
     }
+
+    /// <summary>
+    /// A snapshot of the chunk table for a hot loop: rows below its <see cref="RowView{T}.Capacity"/>
+    /// can be read without touching this store again (chunks never move, so the snapshot stays valid).
+    /// </summary>
+    public RowView<T> View() => new(Volatile.Read(ref _chunks), _shift, _mask, _stride);
 
     /// <summary>A row as a span, bounds-checked against the capacity.</summary>
     public Span<T> RowSpan(int row)
@@ -139,11 +145,11 @@ internal sealed class RowStore<T>
         return MemoryMarshal.CreateSpan(ref Row(first), inChunk * _width);
     }
 
-    private static Chunk AllocateChunk(int elements)
+    private static RowChunk<T> AllocateChunk(int elements)
     {
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
         {
-            return new Chunk(new T[elements], 0);
+            return new RowChunk<T>(new T[elements], 0);
         }
 
         // Pinned, so its address never changes: skip to the first 64-byte boundary once, here.
@@ -152,7 +158,7 @@ internal sealed class RowStore<T>
         T[] array = GC.AllocateArray<T>(elements + slack, pinned: true);
         nint address = AddressOf(array);
         nint start = ((Alignment - (int)(address & (Alignment - 1))) & (Alignment - 1)) / elementSize;
-        return new Chunk(array, start);
+        return new RowChunk<T>(array, start);
     }
 
     private static unsafe nint AddressOf(T[] pinnedArray) =>
@@ -163,6 +169,35 @@ internal sealed class RowStore<T>
     private void ThrowRowOutOfRange(int row) =>
         throw new ArgumentOutOfRangeException(nameof(row), row, $"row must be below the capacity {Capacity}");
 
-    /// <summary>One chunk: its array and the element where row 0 starts (the first aligned element).</summary>
-    private readonly record struct Chunk(T[] Array, nint Start);
+}
+
+/// <summary>One chunk of a <see cref="RowStore{T}"/>: its array and the element where row 0 starts.</summary>
+internal readonly record struct RowChunk<T>(T[] Array, nint Start);
+
+/// <summary>A snapshot of a <see cref="RowStore{T}"/>'s chunk table, held in a struct so a search loop keeps it in registers.</summary>
+internal readonly struct RowView<T>
+{
+    private readonly RowChunk<T>[] _chunks;
+    private readonly int _shift;
+    private readonly int _mask;
+    private readonly int _stride;
+
+    public RowView(RowChunk<T>[] chunks, int shift, int mask, int stride)
+    {
+        _chunks = chunks;
+        _shift = shift;
+        _mask = mask;
+        _stride = stride;
+    }
+
+    /// <summary>Rows this snapshot can address.</summary>
+    public int Capacity => _chunks.Length << _shift;
+
+    /// <summary>Reference to the first element of a row; the caller guarantees <paramref name="row"/> &lt; <see cref="Capacity"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T Row(int row)
+    {
+        ref RowChunk<T> chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), row >> _shift);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Array), chunk.Start + ((nint)(row & _mask) * _stride));
+    }
 }

@@ -15,24 +15,29 @@ internal interface IDistanceSpace
 
     /// <summary>Hints the CPU to start loading the node's vector.</summary>
     void Prefetch(int node);
+
+    /// <summary>Nodes this space can address (its row snapshots' capacity).</summary>
+    int Capacity { get; }
 }
 
 /// <summary>Query against float32 vectors.</summary>
 internal readonly struct FloatSpace<TMetric> : IDistanceSpace
     where TMetric : struct, IFloatMetric
 {
-    private readonly RowStore<float> _vectors;
+    private readonly RowView<float> _vectors;
     private readonly float[] _query;
     private readonly nint _queryStart;
     private readonly int _dimension;
 
     public FloatSpace(RowStore<float> vectors, AlignedBuffer<float> query, int dimension)
     {
-        _vectors = vectors;
+        _vectors = vectors.View();
         _query = query.Array;
         _queryStart = query.Start;
         _dimension = dimension;
     }
+
+    public int Capacity => _vectors.Capacity;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
@@ -52,7 +57,7 @@ internal readonly struct FloatSpace<TMetric> : IDistanceSpace
 /// <summary>Quantized query against int8 codes, for the L2 metric: <c>s² · Σ (qᵢ − cᵢ)²</c>.</summary>
 internal readonly struct Int8L2Space : IDistanceSpace
 {
-    private readonly RowStore<sbyte> _codes;
+    private readonly RowView<sbyte> _codes;
     private readonly sbyte[] _query;
     private readonly nint _queryStart;
     private readonly int _dimension;
@@ -60,12 +65,14 @@ internal readonly struct Int8L2Space : IDistanceSpace
 
     public Int8L2Space(QuantizedVectors quantized, AlignedBuffer<sbyte> queryCodes, int dimension)
     {
-        _codes = quantized.Codes;
+        _codes = quantized.Codes.View();
         _query = queryCodes.Array;
         _queryStart = queryCodes.Start;
         _dimension = dimension;
         _scaleSquared = quantized.Quantizer.Scale * quantized.Quantizer.Scale;
     }
+
+    public int Capacity => _codes.Capacity;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
@@ -88,8 +95,8 @@ internal readonly struct Int8L2Space : IDistanceSpace
 /// </summary>
 internal readonly struct Int8DotSpace : IDistanceSpace
 {
-    private readonly RowStore<sbyte> _codes;
-    private readonly RowStore<float> _corrections;
+    private readonly RowView<sbyte> _codes;
+    private readonly RowView<float> _corrections;
     private readonly sbyte[] _query;
     private readonly nint _queryStart;
     private readonly int _dimension;
@@ -98,8 +105,8 @@ internal readonly struct Int8DotSpace : IDistanceSpace
 
     public Int8DotSpace(QuantizedVectors quantized, AlignedBuffer<sbyte> queryCodes, float queryCorrection, int dimension, float bias)
     {
-        _codes = quantized.Codes;
-        _corrections = quantized.Corrections;
+        _codes = quantized.Codes.View();
+        _corrections = quantized.Corrections.View();
         _query = queryCodes.Array;
         _queryStart = queryCodes.Start;
         _dimension = dimension;
@@ -108,6 +115,8 @@ internal readonly struct Int8DotSpace : IDistanceSpace
         // bias − (d·m² + t_q + t_c + s²·Σqc) = (bias − d·m² − t_q) − t_c − s²·Σqc
         _constant = bias - (dimension * q.Offset * q.Offset) - queryCorrection;
     }
+
+    public int Capacity => Math.Min(_codes.Capacity, _corrections.Capacity);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>

@@ -12,10 +12,12 @@ internal sealed class VisitedSet
 {
     private uint[] _marks = [];
     private uint _generation;
+    private int _limit;
 
     /// <summary>Starts a new search over nodes <c>[0, nodeCount)</c>.</summary>
     public void Reset(int nodeCount)
     {
+        _limit = nodeCount;
         if (_marks.Length < nodeCount)
         {
             _marks = new uint[Math.Max(nodeCount, _marks.Length * 2)];
@@ -30,14 +32,15 @@ internal sealed class VisitedSet
     }
 
     /// <summary>
-    /// Marks <paramref name="node"/>; returns <see langword="true"/> when it was already marked. Nodes added
-    /// after <see cref="Reset"/> (beyond the array) count as visited: a search may skip what did not exist when it began.
+    /// Marks <paramref name="node"/>; returns <see langword="true"/> when it was already marked. Nodes at or
+    /// beyond the count given to <see cref="Reset"/> count as visited: a search skips what did not exist
+    /// (or was not yet addressable by its row snapshots) when it began.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TestAndMark(int node)
     {
         uint[] marks = _marks;
-        if ((uint)node >= (uint)marks.Length)
+        if ((uint)node >= (uint)_limit)
         {
             return true;
         }
