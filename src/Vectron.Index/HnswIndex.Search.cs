@@ -261,6 +261,7 @@ public sealed partial class HnswIndex
                     int next = Unsafe.Add(ref links, i + 1);
                     if ((uint)next < (uint)limit)
                     {
+                        visited.Prefetch(next);
                         space.Prefetch(next);
                     }
                 }
@@ -289,6 +290,22 @@ public sealed partial class HnswIndex
                     }
                 }
             }
+
+            // Start loading the link list the next iteration will expand (hnswlib does the same).
+            if (layer == 0 && frontier.Count > 0)
+            {
+                PrefetchRow(ref links0.Row(frontier.Top.Node));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRow<T>(ref T row)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            // Safe: row stores are pinned (RowStore), and a prefetch never faults.
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref row));
         }
     }
 
