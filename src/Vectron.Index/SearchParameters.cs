@@ -13,13 +13,13 @@ public readonly record struct SearchParameters
     public IVectorFilter? Filter { get; init; }
 
     /// <summary>
-    /// With int8 quantization the graph is traversed on codes and the best <c>k × Oversampling</c> are
-    /// rescored on float32; <see langword="true"/> traverses on float32 instead (the pure float mode).
+    /// With int8 quantization the graph is traversed on codes with <c>max(ef, k × Oversampling)</c>
+    /// candidates, all of which are rescored on float32; <see langword="true"/> traverses on float32 instead (the pure float mode).
     /// Ignored without quantization.
     /// </summary>
     public bool DisableQuantization { get; init; }
 
-    /// <summary>With int8 traversal: candidates rescored on float32 per requested result (≥ 1); 0 means the default, 2.</summary>
+    /// <summary>With int8 traversal: at least this many candidates per requested result are rescored on float32 (≥ 1); 0 means the default, 2.</summary>
     public float Oversampling { get; init; }
 
     internal float EffectiveOversampling => Oversampling >= 1 ? Oversampling : 2f;
