@@ -562,7 +562,7 @@ public sealed partial class HnswIndex
     {
         if (candidates.Length > 32)
         {
-            candidates.Sort(default(CandidateComparer));
+            HeapSort(candidates);
             return;
         }
 
@@ -592,8 +592,43 @@ public sealed partial class HnswIndex
         return count;
     }
 
-    private readonly struct CandidateComparer : IComparer<Candidate>
+    /// <summary>In-place heapsort by distance: O(n log n) and, unlike Span.Sort with a comparer, no allocation.</summary>
+    private static void HeapSort(Span<Candidate> items)
     {
-        public int Compare(Candidate x, Candidate y) => x.Distance.CompareTo(y.Distance);
+        for (int start = (items.Length / 2) - 1; start >= 0; start--)
+        {
+            SiftDownMax(items, start, items.Length);
+        }
+
+        for (int end = items.Length - 1; end > 0; end--)
+        {
+            (items[0], items[end]) = (items[end], items[0]);
+            SiftDownMax(items, 0, end);
+        }
+    }
+
+    private static void SiftDownMax(Span<Candidate> items, int root, int count)
+    {
+        while (true)
+        {
+            int child = (2 * root) + 1;
+            if (child >= count)
+            {
+                return;
+            }
+
+            if (child + 1 < count && items[child + 1].Distance > items[child].Distance)
+            {
+                child++;
+            }
+
+            if (items[root].Distance >= items[child].Distance)
+            {
+                return;
+            }
+
+            (items[root], items[child]) = (items[child], items[root]);
+            root = child;
+        }
     }
 }
