@@ -49,6 +49,7 @@ public sealed partial class HnswIndex : IDisposable
     private int _nodeCount;
     private int _liveCount;
     private int _tombstonesSinceConsolidation;
+    private int _calibrations;
 
     // Entry point and top level packed into one word so readers never see one without the other:
     // low 32 bits the node, high 32 bits its level; −1 while the index is empty.
@@ -96,6 +97,9 @@ public sealed partial class HnswIndex : IDisposable
     /// <summary>The current int8 range as (lower, upper), or <see langword="null"/> before calibration.</summary>
     public (float Lower, float Upper)? QuantizationRange =>
         Volatile.Read(ref _quantized) is { } q ? (q.Quantizer.Lower, q.Quantizer.Upper) : null;
+
+    /// <summary>How many times the int8 range has been calibrated (first calibration included).</summary>
+    public int CalibrationCount => Volatile.Read(ref _calibrations);
 
     internal int M0 => _m0;
 
@@ -435,6 +439,7 @@ public sealed partial class HnswIndex : IDisposable
         double clipFraction = filled == 0 ? 0 : statistics.Clipped / (double)filled;
         double innerFraction = filled == 0 ? 0 : statistics.Inner / (double)filled;
 
+        Interlocked.Increment(ref _calibrations);
         var quantized = new QuantizedVectors(quantizer, _dimension, nodes, clipFraction, innerFraction);
         for (int node = 0; node < nodes; node++)
         {

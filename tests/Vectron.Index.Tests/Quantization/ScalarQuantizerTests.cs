@@ -86,6 +86,14 @@ public sealed class ScalarQuantizerTests
     }
 
     [Fact]
+    public void StableData_IsCalibratedOnce()
+    {
+        float[][] rows = IndexBuilder.Clustered(5_000, 32, clusters: 20, seed: 14);
+        using HnswIndex index = IndexBuilder.Build(rows, new HnswOptions { Dimension = 32, Quantization = QuantizationKind.Int8 });
+        Assert.Equal(1, index.CalibrationCount);
+    }
+
+    [Fact]
     public void ConstantData_EncodesExactly()
     {
         var values = Enumerable.Repeat(3.5f, 100).ToArray();
@@ -173,6 +181,7 @@ public sealed class ScalarQuantizerTests
         }
 
         Assert.True(index.IsCalibrated);
+        Assert.Equal(1, index.CalibrationCount);
         (float lower, float upper) = index.QuantizationRange!.Value;
         Assert.InRange(upper, 0.9f, 1f);
 
@@ -187,6 +196,7 @@ public sealed class ScalarQuantizerTests
             index.Upsert((ulong)i, vector);
         }
 
+        Assert.True(index.CalibrationCount >= 2, $"still {index.CalibrationCount} calibration(s) after drift");
         (float newLower, float newUpper) = index.QuantizationRange!.Value;
         Assert.True(newUpper > 15, $"range stayed [{lower}, {upper}] → [{newLower}, {newUpper}] after drift");
     }
