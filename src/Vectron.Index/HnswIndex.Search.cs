@@ -233,16 +233,23 @@ public sealed partial class HnswIndex
         visited.TestAndMark(entry);
         frontier.Push(entryDistance, entry);
         float bound = float.MaxValue;
+        int resultCount = 0;
         if (accept.Accepts(entry))
         {
             results.Push(entryDistance, entry);
+            resultCount = 1;
             bound = entryDistance;
         }
 
+        // The hot loop works on locals (marks, generation, a copy of the space) so the JIT keeps them
+        // in registers instead of reloading fields of heap objects after every store.
+        TSpace local = space;
+        ref ushort marks = ref visited.MarksReference;
+        ushort generation = visited.Generation;
         while (frontier.Count > 0)
         {
             Candidate nearest = frontier.Top;
-            if (nearest.Distance > bound && results.Count >= ef)
+            if (nearest.Distance > bound && resultCount >= ef)
             {
                 break;
             }
@@ -253,7 +260,7 @@ public sealed partial class HnswIndex
             // Prefetch addresses come from the snapshot too, so only nodes below the limit are touched.
             if (count > 0 && (uint)Unsafe.Add(ref links, 1) < (uint)limit)
             {
-                space.Prefetch(Unsafe.Add(ref links, 1));
+                local.Prefetch(Unsafe.Add(ref links, 1));
             }
 
             for (int i = 1; i <= count; i++)
@@ -264,25 +271,34 @@ public sealed partial class HnswIndex
                     int next = Unsafe.Add(ref links, i + 1);
                     if ((uint)next < (uint)limit)
                     {
-                        visited.Prefetch(next);
-                        space.Prefetch(next);
+                        PrefetchRow(ref Unsafe.Add(ref marks, next));
+                        local.Prefetch(next);
                     }
                 }
 
-                if (visited.TestAndMark(neighbour))
+                // Nodes at or beyond the limit did not exist for this search's snapshots: skip them.
+                if ((uint)neighbour >= (uint)limit)
                 {
                     continue;
                 }
 
-                float d = space.Distance(neighbour);
-                if (results.Count < ef || d < bound)
+                ref ushort mark = ref Unsafe.Add(ref marks, neighbour);
+                if (mark == generation)
+                {
+                    continue;
+                }
+
+                mark = generation;
+                float d = local.Distance(neighbour);
+                if (resultCount < ef || d < bound)
                 {
                     frontier.Push(d, neighbour);
                     if (accept.Accepts(neighbour))
                     {
-                        if (results.Count < ef)
+                        if (resultCount < ef)
                         {
                             results.Push(d, neighbour);
+                            resultCount++;
                         }
                         else
                         {

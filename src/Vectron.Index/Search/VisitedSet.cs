@@ -32,6 +32,15 @@ internal sealed class VisitedSet
         }
     }
 
+    /// <summary>The current search's mark value; a node is visited when its mark equals it.</summary>
+    public ushort Generation => _generation;
+
+    /// <summary>
+    /// Reference to the first mark, for a search loop that tests marks inline; valid until the next
+    /// <see cref="Reset"/>, and only for nodes below the count given to it.
+    /// </summary>
+    public ref ushort MarksReference => ref MemoryMarshal.GetArrayDataReference(_marks);
+
     /// <summary>Hints the CPU to load the mark of <paramref name="node"/>, which must be below the reset count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int node)
