@@ -110,6 +110,8 @@ public sealed partial class HnswIndex
             }
 
             _pool.Return(context);
+            GC.KeepAlive(this); // row views hold raw addresses into this index's pinned chunks
+
         }
     }
 

@@ -54,6 +54,7 @@ public sealed partial class HnswIndex
         where TMetric : struct, IFloatMetric
     {
         SearchContext context = _pool.Rent();
+        QuantizedVectors? quantized = null;
         try
         {
             query.CopyTo(context.Query.Span);
@@ -76,7 +77,7 @@ public sealed partial class HnswIndex
             }
 
             int nodeCount = NodeCount;
-            QuantizedVectors? quantized = parameters.DisableQuantization ? null : Volatile.Read(ref _quantized);
+            quantized = parameters.DisableQuantization ? null : Volatile.Read(ref _quantized);
             if (quantized is null)
             {
                 var space = new FloatSpace<TMetric>(_vectors, context.Query, _dimension);
@@ -116,6 +117,10 @@ public sealed partial class HnswIndex
         finally
         {
             _pool.Return(context);
+            // Row views hold raw addresses into pinned chunks, not references: keep their owners (this
+            // index, and codes a concurrent re-calibration may have replaced) alive until the search ends.
+            GC.KeepAlive(quantized);
+            GC.KeepAlive(this);
         }
     }
 

@@ -30,6 +30,10 @@ internal sealed class RowStore<T>
     private readonly int _stride;
     private RowChunk<T>[] _chunks;
 
+    // Address of row 0 of every chunk (unmanaged element types only; chunks are pinned), published
+    // before the chunk table so any row a reader can see through the table is covered here too.
+    private nint[] _addresses;
+
     public RowStore(int width, int initialRows = 0, bool alignRows = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -48,6 +52,7 @@ internal sealed class RowStore<T>
         _shift = BitOperations.Log2((uint)rows);
         _mask = rows - 1;
         _chunks = [];
+        _addresses = [];
         EnsureCapacity(initialRows);
     }
 
@@ -100,7 +105,17 @@ internal sealed class RowStore<T>
                 grown[i] = AllocateChunk((_mask + 1) * _stride);
             }
 
+            var addresses = new nint[grown.Length];
+            if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            {
+                for (int i = 0; i < grown.Length; i++)
+                {
+                    addresses[i] = AddressOf(grown[i].Array) + (grown[i].Start * Unsafe.SizeOf<T>());
+                }
+            }
+
             // Publish only after every new chunk exists: a reader that sees the new table can use all of it.
+            Volatile.Write(ref _addresses, addresses);
             Volatile.Write(ref _chunks, grown);
         }
     }
@@ -117,7 +132,21 @@ internal sealed class RowStore<T>
     /// A snapshot of the chunk table for a hot loop: rows below its <see cref="RowView{T}.Capacity"/>
     /// can be read without touching this store again (chunks never move, so the snapshot stays valid).
     /// </summary>
-    public RowView<T> View() => new(Volatile.Read(ref _chunks), _shift, _mask, _stride);
+    /// <remarks>Only for unmanaged element types (rows are addressed through the pinned chunks' addresses).</remarks>
+    public RowView<T> View()
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            throw new InvalidOperationException("Row views address pinned memory; they exist only for unmanaged element types.");
+        }
+
+        // A table can only be newer than the addresses read after it if it grew in between; then
+        // the older (shorter) of the two bounds the view, which Capacity reports.
+        RowChunk<T>[] chunks = Volatile.Read(ref _chunks);
+        nint[] addresses = Volatile.Read(ref _addresses);
+        int count = Math.Min(chunks.Length, addresses.Length);
+        return new RowView<T>(addresses, count << _shift, _shift, _mask, _stride * Unsafe.SizeOf<T>());
+    }
 
     /// <summary>A row as a span, bounds-checked against the capacity.</summary>
     public Span<T> RowSpan(int row)
@@ -174,30 +203,39 @@ internal sealed class RowStore<T>
 /// <summary>One chunk of a <see cref="RowStore{T}"/>: its array and the element where row 0 starts.</summary>
 internal readonly record struct RowChunk<T>(T[] Array, nint Start);
 
-/// <summary>A snapshot of a <see cref="RowStore{T}"/>'s chunk table, held in a struct so a search loop keeps it in registers.</summary>
+/// <summary>
+/// A snapshot of a <see cref="RowStore{T}"/>'s chunk addresses, held in a struct so a search loop keeps
+/// it in registers: a row's address is one load, a shift, a mask and a multiply-add.
+/// </summary>
+/// <remarks>
+/// The chunks are pinned and kept alive by their store, which outlives every search that holds a
+/// view of it (the index owns both), so the addresses stay valid for the view's whole life.
+/// </remarks>
 internal readonly struct RowView<T>
 {
-    private readonly RowChunk<T>[] _chunks;
+    private readonly nint[] _addresses;
     private readonly int _shift;
     private readonly int _mask;
-    private readonly int _stride;
+    private readonly int _strideBytes;
 
-    public RowView(RowChunk<T>[] chunks, int shift, int mask, int stride)
+    public RowView(nint[] addresses, int capacity, int shift, int mask, int strideBytes)
     {
-        _chunks = chunks;
+        _addresses = addresses;
+        Capacity = capacity;
         _shift = shift;
         _mask = mask;
-        _stride = stride;
+        _strideBytes = strideBytes;
     }
 
     /// <summary>Rows this snapshot can address.</summary>
-    public int Capacity => _chunks.Length << _shift;
+    public int Capacity { get; }
 
     /// <summary>Reference to the first element of a row; the caller guarantees <paramref name="row"/> &lt; <see cref="Capacity"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref T Row(int row)
+    public unsafe ref T Row(int row)
     {
-        ref RowChunk<T> chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), row >> _shift);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Array), chunk.Start + ((nint)(row & _mask) * _stride));
+        nint chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_addresses), row >> _shift);
+        // Safe: the address is inside a pinned chunk that its store keeps alive (see remarks).
+        return ref Unsafe.AsRef<T>((void*)(chunk + ((nint)(row & _mask) * _strideBytes)));
     }
 }
