@@ -99,7 +99,6 @@ public sealed partial class HnswIndex
             // pass costs a few hundred distances at most, and rescoring only the best k × oversampling
             // by code distance caps recall where codes are coarse (25-d GloVe plateaued at 0.988).
             int candidates = Math.Max(ef, (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling)));
-            int rescore = candidates;
             if (TMetric.Metric == DistanceMetric.L2)
             {
                 var space = new Int8L2Space(quantized, context.QueryCodes, _dimension);
@@ -112,7 +111,7 @@ public sealed partial class HnswIndex
                 SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
             }
 
-            return Rescore<TMetric>(context, rescore, k, destination);
+            return Rescore<TMetric>(context, k, destination);
         }
         finally
         {
@@ -138,16 +137,11 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Second stage: the best <paramref name="rescore"/> candidates by code distance, re-ranked on float32.</summary>
-    private int Rescore<TMetric>(SearchContext context, int rescore, int k, Span<SearchHit> destination)
+    /// <summary>Second stage: every candidate of the code traversal, re-ranked on float32.</summary>
+    private int Rescore<TMetric>(SearchContext context, int k, Span<SearchHit> destination)
         where TMetric : struct, IFloatMetric
     {
         CandidateHeap<FarthestFirst> results = context.Results;
-        while (results.Count > rescore)
-        {
-            results.Pop();
-        }
-
         int count = results.Count;
         context.EnsureScratch(count);
         Span<Candidate> exact = context.Sorted.AsSpan(0, count);

@@ -263,15 +263,7 @@ public sealed partial class HnswIndex : IDisposable
             throw new InvalidOperationException("The index was created without quantization; there is nothing to calibrate.");
         }
 
-        _structureLock.EnterWriteLock();
-        try
-        {
-            Volatile.Write(ref _quantized, BuildQuantized());
-        }
-        finally
-        {
-            _structureLock.ExitWriteLock();
-        }
+        CalibrateExclusively(onlyIfNeeded: false);
     }
 
     /// <summary>Bytes held by each part of the index.</summary>
@@ -372,25 +364,22 @@ public sealed partial class HnswIndex : IDisposable
 
     private void MaybeCalibrate()
     {
-        if (_options.Quantization != QuantizationKind.Int8)
+        if (_options.Quantization == QuantizationKind.Int8 && CalibrationNeeded())
         {
-            return;
+            CalibrateExclusively(onlyIfNeeded: true);
         }
+    }
 
-        QuantizedVectors? q = Volatile.Read(ref _quantized);
-        bool needed = q is null ? Count >= _options.CalibrationThreshold : q.DriftDetected();
-        if (!needed)
-        {
-            return;
-        }
+    private bool CalibrationNeeded() =>
+        Volatile.Read(ref _quantized) is { } q ? q.DriftDetected() : Count >= _options.CalibrationThreshold;
 
+    private void CalibrateExclusively(bool onlyIfNeeded)
+    {
         _structureLock.EnterWriteLock();
         try
         {
-            // Another writer may have calibrated while this one waited.
-            QuantizedVectors? current = Volatile.Read(ref _quantized);
-            bool stillNeeded = current is null ? Count >= _options.CalibrationThreshold : current.DriftDetected();
-            if (stillNeeded)
+            // Another writer may have calibrated while this one waited for the lock.
+            if (!onlyIfNeeded || CalibrationNeeded())
             {
                 Volatile.Write(ref _quantized, BuildQuantized());
             }

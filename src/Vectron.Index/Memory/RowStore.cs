@@ -71,16 +71,6 @@ internal sealed class RowStore<T>
     /// <summary>Rows per chunk (a power of two).</summary>
     public int RowsPerChunk => _mask + 1;
 
-    /// <summary>Bytes allocated by the chunks.</summary>
-    public long AllocatedBytes
-    {
-        get
-        {
-            int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
-            return (long)Volatile.Read(ref _chunks).Length * RowsPerChunk * _stride * elementSize;
-        }
-    }
-
     /// <summary>Makes rows <c>[0, rows)</c> addressable.</summary>
     public void EnsureCapacity(int rows)
     {

@@ -41,18 +41,6 @@ internal sealed class VisitedSet
     /// </summary>
     public ref ushort MarksReference => ref MemoryMarshal.GetArrayDataReference(_marks);
 
-    /// <summary>Hints the CPU to load the mark of <paramref name="node"/>, which must be below the reset count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int node)
-    {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            // Safe: a prefetch never faults, and the marks array is not moved while in use for long
-            // enough to matter (a stale address only wastes the hint).
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_marks), node)));
-        }
-    }
-
     /// <summary>
     /// Marks <paramref name="node"/>; returns <see langword="true"/> when it was already marked. Nodes at or
     /// beyond the count given to <see cref="Reset"/> count as visited: a search skips what did not exist
