@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Vectron.Checksums;
 using Vectron.Index.Memory;
 using Vectron.Index.Quantization;
 using Vectron.Index.Search;

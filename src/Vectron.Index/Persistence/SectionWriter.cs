@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Vectron.Checksums;
 
 namespace Vectron.Index.Persistence;
 

@@ -1,7 +1,8 @@
+// Compiled into every project that checksums a format (linked, not referenced: Index and Storage share no assembly).
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Vectron.Index.Persistence;
+namespace Vectron.Checksums;
 
 /// <summary>CRC-32C (Castagnoli), as used by every checksummed Vectron format; hardware-accelerated where the CPU has it.</summary>
 internal static class Crc32C
