@@ -1,0 +1,419 @@
+using System.Buffers.Binary;
+
+namespace Vectron.Storage.Log;
+
+public sealed partial class LogEngine
+{
+    // Writer-thread state (also set by recovery before the thread starts).
+    private long _nextBatchSequence = 1;
+    private long _nextSegmentSequence = 1;
+    private long _writeOffset;
+    private Task<Segment>? _spare;
+    private readonly WriteBatch _checkpoint = new();
+    private readonly List<ReadOnlyMemory<byte>> _gather = [];
+    private readonly byte[] _commitFrame = new byte[LogFormat.CommitFrameSize];
+    private ulong[] _termScratch = new ulong[256];
+
+    private void WriterLoop()
+    {
+        var taken = new List<WriteRequest>();
+        while (true)
+        {
+            bool wait = false;
+            lock (_queueLock)
+            {
+                if (_queue.Count > 0)
+                {
+                    (_queue, taken) = (taken, _queue);
+                }
+                else if (_stopping)
+                {
+                    break;
+                }
+                else
+                {
+                    wait = true;
+                }
+            }
+
+            if (wait)
+            {
+                _queueSignal.Wait();
+                continue;
+            }
+
+            try
+            {
+                WriteRequests(taken);
+            }
+            catch (Exception error)
+            {
+                Fail(error, taken);
+                return;
+            }
+
+            long bytes = 0;
+            foreach (var request in taken)
+            {
+                bytes += request.Batch.ByteCount;
+            }
+
+            TaskCompletionSource? room;
+            lock (_queueLock)
+            {
+                _unsyncedBytes -= bytes;
+                room = _spaceAvailable;
+                _spaceAvailable = null;
+            }
+
+            room?.TrySetResult();
+            foreach (var request in taken)
+            {
+                request.Completion.TrySetResult();
+            }
+
+            taken.Clear();
+        }
+
+        // A segment made ahead of need and never listed is just closed: the next open removes unlisted files.
+        if (_spare is not null)
+        {
+            try
+            {
+                _spare.GetAwaiter().GetResult().Dispose();
+            }
+            catch (IOException)
+            {
+                // Its creation failed; nothing was listed, nothing is lost.
+            }
+        }
+    }
+
+    // One log batch: [checkpoint frames when the segment is new][every request's frames][commit frame], one write, one sync.
+    private void WriteRequests(List<WriteRequest> requests)
+    {
+        int frames = 0;
+        long bytes = 0;
+        foreach (var request in requests)
+        {
+            frames += request.Batch.Operations.Count;
+            bytes += request.Batch.ByteCount;
+        }
+
+        var segment = _segments[^1];
+        if (_writeOffset + bytes + LogFormat.CommitFrameSize > _options.SegmentSize && _writeOffset > LogFormat.SegmentHeaderSize)
+        {
+            segment = Rotate();
+        }
+
+        _gather.Clear();
+        int checkpointFrames = 0;
+        if (_writeOffset == LogFormat.SegmentHeaderSize)
+        {
+            // The first batch of a segment restates every group's hard state and compaction point, so once older
+            // segments are deleted this one still tells recovery everything that is not an entry.
+            EncodeCheckpoint();
+            checkpointFrames = _checkpoint.Operations.Count;
+            if (checkpointFrames > 0)
+            {
+                _gather.Add(_checkpoint.Bytes);
+                frames += checkpointFrames;
+                bytes += _checkpoint.ByteCount;
+            }
+        }
+
+        foreach (var request in requests)
+        {
+            _gather.Add(request.Batch.Bytes);
+        }
+
+        if (bytes > int.MaxValue - LogFormat.CommitFrameSize)
+        {
+            throw new InvalidOperationException($"a log batch of {bytes} bytes is over the 2 GiB limit; lower MaxUnsyncedBytes");
+        }
+
+        LogFormat.WriteCommit(_commitFrame, _nextBatchSequence, frames, (int)bytes);
+        _gather.Add(_commitFrame);
+
+        long start = _writeOffset;
+        segment.File.Write(start, _gather);
+        long began = _options.TimeProvider.GetTimestamp();
+        segment.File.Sync();
+        _syncDuration.Record(_options.TimeProvider.GetElapsedTime(began).TotalMilliseconds);
+        Interlocked.Increment(ref _syncs);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _bytesWritten, bytes + LogFormat.CommitFrameSize);
+        _nextBatchSequence++;
+        _writeOffset = start + bytes + LogFormat.CommitFrameSize;
+
+        // Publish: index the frames where they now live.
+        long offset = start + (checkpointFrames > 0 ? _checkpoint.ByteCount : 0);
+        _durableLock.EnterWriteLock();
+        try
+        {
+            foreach (var request in requests)
+            {
+                var source = request.Batch.Bytes.Span;
+                foreach (var operation in request.Batch.Operations)
+                {
+                    string? problem = ApplyFrame(source.Slice(operation.Offset, operation.Length), segment, offset + operation.Offset);
+                    if (problem is not null)
+                    {
+                        throw new InvalidOperationException($"a validated batch did not apply: {problem}");
+                    }
+                }
+
+                offset += request.Batch.ByteCount;
+            }
+        }
+        finally
+        {
+            _durableLock.ExitWriteLock();
+        }
+
+        DeleteUnneededSegments();
+    }
+
+    private void EncodeCheckpoint()
+    {
+        _checkpoint.Clear();
+        foreach (var group in _groups.Values)
+        {
+            if (group.HardState != default)
+            {
+                _checkpoint.SetHardState(group.GroupId, group.HardState);
+            }
+
+            if (group.CompactedIndex > 0)
+            {
+                _checkpoint.Compact(group.GroupId, group.CompactedIndex, group.CompactedTerm);
+            }
+        }
+    }
+
+    /// <summary>Indexes one whole, checksummed frame at <paramref name="offset"/> of <paramref name="segment"/>; returns what is wrong, or null.</summary>
+    private string? ApplyFrame(ReadOnlySpan<byte> frame, Segment segment, long offset)
+    {
+        var kind = LogFormat.Kind(frame);
+        ulong groupId = LogFormat.GroupId(frame);
+        var payload = frame[LogFormat.FrameHeaderSize..];
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            group = new GroupLog(groupId);
+            _groups.Add(groupId, group);
+        }
+
+        switch (kind)
+        {
+            case FrameKind.Entries:
+            {
+                if (payload.Length < 12)
+                {
+                    return "an entries frame is shorter than its 12-byte preamble";
+                }
+
+                ulong first = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+                int count = BinaryPrimitives.ReadInt32LittleEndian(payload[8..]);
+                if (count <= 0)
+                {
+                    return $"an entries frame of group {groupId} holds {count} entries";
+                }
+
+                if (_termScratch.Length < count)
+                {
+                    _termScratch = new ulong[Math.Max(count, _termScratch.Length * 2)];
+                }
+
+                int position = 12;
+                for (int i = 0; i < count; i++)
+                {
+                    if (position + 12 > payload.Length)
+                    {
+                        return $"entry {i} of an entries frame of group {groupId} runs past the frame";
+                    }
+
+                    _termScratch[i] = BinaryPrimitives.ReadUInt64LittleEndian(payload[position..]);
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(payload[(position + 8)..]);
+                    if (length < 0 || position + 12L + length > payload.Length)
+                    {
+                        return $"entry {i} of an entries frame of group {groupId} runs past the frame";
+                    }
+
+                    position += 12 + length;
+                }
+
+                if (position != payload.Length)
+                {
+                    return $"an entries frame of group {groupId} has {payload.Length - position} bytes after its last entry";
+                }
+
+                if (first > group.LastIndex + 1 && _recoveringOldestSegment && group.Frames.Count == 0)
+                {
+                    // The entries before these lived in segments deleted after a compaction covered them; that
+                    // compaction comes later in the log, and recovery checks that it did.
+                    group.Rebase(first - 1);
+                }
+
+                if (!group.Append(new FrameLocation(segment.Sequence, offset, frame.Length, first, count), _termScratch.AsSpan(0, count)))
+                {
+                    return $"entries of group {groupId} start at index {first} but the group's last index is {group.LastIndex}";
+                }
+
+                segment.LiveFrames++;
+                return null;
+            }
+
+            case FrameKind.HardState when payload.Length == 24:
+                group.HardState = new HardState(
+                    BinaryPrimitives.ReadUInt64LittleEndian(payload),
+                    BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]),
+                    BinaryPrimitives.ReadUInt64LittleEndian(payload[16..]));
+                return null;
+            case FrameKind.Truncation when payload.Length == 8:
+                group.Truncate(BinaryPrimitives.ReadUInt64LittleEndian(payload), ReleaseFrame);
+                return null;
+            case FrameKind.Compaction when payload.Length == 16:
+                group.Compact(BinaryPrimitives.ReadUInt64LittleEndian(payload), BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]), ReleaseFrame);
+                return null;
+            default:
+                return $"a {kind} frame of group {groupId} has a {payload.Length}-byte payload";
+        }
+    }
+
+    private void ReleaseFrame(FrameLocation frame) => FindSegment(frame.Segment).LiveFrames--;
+
+    private Segment Rotate()
+    {
+        var next = _spare is not null ? _spare.GetAwaiter().GetResult() : CreateSegment(_nextSegmentSequence++);
+        _spare = null;
+        var sequences = new List<long>(_segments.Count + 1);
+        foreach (var segment in _segments)
+        {
+            sequences.Add(segment.Sequence);
+        }
+
+        sequences.Add(next.Sequence);
+        WriteManifest(sequences);
+        _durableLock.EnterWriteLock();
+        try
+        {
+            _segments.Add(next);
+        }
+        finally
+        {
+            _durableLock.ExitWriteLock();
+        }
+
+        _writeOffset = LogFormat.SegmentHeaderSize;
+        StartSpare();
+        return next;
+    }
+
+    private void StartSpare()
+    {
+        if (_options.PreallocateSegments)
+        {
+            long sequence = _nextSegmentSequence++;
+            _spare = Task.Run(() => CreateSegment(sequence));
+        }
+    }
+
+    // A new segment: space reserved, header written and synced. Its name becomes durable with the manifest that lists it.
+    private Segment CreateSegment(long sequence)
+    {
+        string path = Path.Combine(_directory, LogFormat.SegmentName(sequence));
+        var file = _fileSystem.OpenFile(path, Files.FileOpenMode.CreateNew);
+        try
+        {
+            file.Allocate(_options.SegmentSize);
+            Span<byte> header = stackalloc byte[LogFormat.SegmentHeaderSize];
+            LogFormat.WriteSegmentHeader(header, sequence);
+            file.Write(0, header);
+            file.Sync();
+            return new Segment(sequence, path, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    // Write a temporary file, sync it, rename it over the manifest, sync the directory.
+    private void WriteManifest(List<long> sequences)
+    {
+        string temporary = Path.Combine(_directory, LogFormat.ManifestName + ".tmp");
+        _fileSystem.DeleteFile(temporary);
+        using (var file = _fileSystem.OpenFile(temporary, Files.FileOpenMode.CreateNew))
+        {
+            file.Write(0, LogFormat.EncodeManifest(sequences));
+            file.Sync();
+        }
+
+        _fileSystem.Rename(temporary, Path.Combine(_directory, LogFormat.ManifestName));
+        _fileSystem.SyncDirectory(_directory);
+    }
+
+    // Oldest segments no retained frame points into go: first from the manifest, then from disk.
+    private void DeleteUnneededSegments()
+    {
+        int removable = 0;
+        while (removable < _segments.Count - 1 && _segments[removable].LiveFrames == 0)
+        {
+            removable++;
+        }
+
+        if (removable == 0)
+        {
+            return;
+        }
+
+        var remaining = new List<long>(_segments.Count - removable);
+        for (int i = removable; i < _segments.Count; i++)
+        {
+            remaining.Add(_segments[i].Sequence);
+        }
+
+        WriteManifest(remaining);
+        List<Segment> removed;
+        _durableLock.EnterWriteLock();
+        try
+        {
+            removed = _segments.GetRange(0, removable);
+            _segments.RemoveRange(0, removable);
+        }
+        finally
+        {
+            _durableLock.ExitWriteLock();
+        }
+
+        foreach (var segment in removed)
+        {
+            segment.Dispose();
+            _fileSystem.DeleteFile(segment.Path);
+        }
+    }
+
+    private void Fail(Exception error, List<WriteRequest> inFlight)
+    {
+        List<WriteRequest> queued;
+        TaskCompletionSource? room;
+        lock (_queueLock)
+        {
+            _failure = error;
+            queued = _queue;
+            _queue = [];
+            room = _spaceAvailable;
+            _spaceAvailable = null;
+        }
+
+        var failure = new StorageFailedException($"the log stopped: {error.Message}", error);
+        foreach (var request in inFlight.Concat(queued))
+        {
+            request.Completion.TrySetException(failure);
+        }
+
+        room?.TrySetResult();
+        _options.OnFatalError(error);
+    }
+}
