@@ -214,11 +214,12 @@ public sealed class SnapshotStore
             throw new SnapshotCorruptException($"{manifestPath}: the manifest is missing", manifestPath, null);
         }
 
-        byte[]? stored = SnapshotFiles.ReadAll(_fileSystem, manifestPath, SnapshotFormat.MaxManifestLength);
-        if (stored is null || !stored.AsSpan().SequenceEqual(snapshot.Manifest.Encoded))
+        byte[]? stored = SnapshotFiles.ReadAll(_fileSystem, manifestPath, SnapshotFormat.MaxManifestLength)
+            ?? throw new SnapshotCorruptException($"{manifestPath}: the manifest is longer than {SnapshotFormat.MaxManifestLength} bytes", manifestPath, null);
+        if (!stored.AsSpan().SequenceEqual(snapshot.Manifest.Encoded))
         {
             // Parse for the precise complaint; a manifest that parses but differs was replaced behind the store's back.
-            _ = SnapshotManifestCodec.Parse(stored ?? [], manifestPath);
+            _ = SnapshotManifestCodec.Parse(stored, manifestPath);
             throw new SnapshotCorruptException($"{manifestPath}: the manifest differs from the one the store loaded", manifestPath, null);
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Vectron.Checksums;
 using Vectron.Storage.Files;
 using Vectron.Storage.Snapshots;
@@ -394,6 +395,59 @@ public sealed class SnapshotStreamingTests
         Assert.Equal($"{snapshot.DirectoryPath}/vectors.f32", error.Path);
         Assert.Throws<ArgumentOutOfRangeException>(() => sender.ReadChunks(snapshot, snapshot.Manifest.StreamLength + 1));
         Assert.Empty(sender.ReadChunks(snapshot, snapshot.Manifest.StreamLength));
+    }
+
+    [Fact]
+    public void ProgressLog_MatchesTheDocumentedLayout_AndResumesFromLastValidRecord()
+    {
+        var files = TestSnapshots.Files(seed: 35);
+        var (sender, snapshot) = Sender(35, files, chunkSize: 200);
+        var fs = new SimulatedFileSystem(seed: 35);
+        var replica = SnapshotStore.Open(fs, ReceiverRoot);
+        string progress;
+        using (var receiver = replica.BeginReceive(9, 2))
+        {
+            foreach (var chunk in sender.ReadChunks(snapshot).Take(4))
+            {
+                receiver.Accept(chunk);
+            }
+
+            progress = $"{receiver.ReceiveDirectory}/PROGRESS";
+        }
+
+        byte[] log = fs.ReadAllBytes(progress);
+        Assert.Equal(4 * 16, log.Length);
+        for (int s = 0; s < 4; s++)
+        {
+            var record = log.AsSpan(16 * s, 16);
+            Assert.Equal((ulong)(200 * (s + 1)), BinaryPrimitives.ReadUInt64LittleEndian(record));
+            Assert.Equal((uint)s, BinaryPrimitives.ReadUInt32LittleEndian(record[8..]));
+            Assert.Equal(Crc32C.Compute(record[..12]), BinaryPrimitives.ReadUInt32LittleEndian(record[12..]));
+        }
+
+        // A torn fifth record is ignored and cut off; a flipped third record ends the log there.
+        using (var file = fs.OpenFile(progress, FileOpenMode.OpenExisting))
+        {
+            file.Write(64, new byte[] { 0xE8, 0x03, 0, 0, 0, 0 });
+            file.Sync();
+        }
+
+        using (var receiver = SnapshotStore.Open(fs, ReceiverRoot).BeginReceive(9, 2))
+        {
+            Assert.Equal(800, receiver.ResumeOffset);
+        }
+
+        Assert.Equal(64, fs.ReadAllBytes(progress).Length);
+        fs.FlipBit(progress, 36, 5);
+        var restarted = SnapshotStore.Open(fs, ReceiverRoot);
+        using var resumed = restarted.BeginReceive(9, 2);
+        Assert.Equal(400, resumed.ResumeOffset);
+        foreach (var chunk in sender.ReadChunks(snapshot, resumed.ResumeOffset))
+        {
+            resumed.Accept(chunk);
+        }
+
+        TestSnapshots.AssertHolds(restarted, resumed.Commit(), files);
     }
 
     private static (SnapshotStore Store, SnapshotInfo Snapshot) Sender(int seed, List<(string Name, byte[] Bytes)> files, int chunkSize) =>
