@@ -47,28 +47,37 @@ public sealed partial class SimulatedFileSystem
             _unsynced.Clear();
         }
 
-        // Power loss: start from the durable image and replay each unsynced change whole, not at all, or torn.
+        // Power loss: start from the durable image and replay each unsynced change, each 512-byte sector of a write
+        // kept or lost on its own (disks write sectors atomically, but not a write's sectors in order).
         public void RecoverAfterCrash(Random random)
         {
+            const int Sector = 512;
             byte[] data = Durable.ToArray();
             long length = DurableLength;
             foreach (var (offset, bytes, newLength) in _unsynced)
             {
-                int fate = random.Next(3);
-                if (fate == 0)
+                if (bytes is null)
                 {
+                    if (random.Next(2) == 0)
+                    {
+                        Resize(data, length, newLength, out data);
+                        length = newLength;
+                    }
+
                     continue;
                 }
 
-                if (bytes is null)
+                long position = offset;
+                long end = offset + bytes.Length;
+                while (position < end)
                 {
-                    Resize(data, length, newLength, out data);
-                    length = newLength;
-                }
-                else
-                {
-                    int kept = fate == 1 ? bytes.Length : random.Next(bytes.Length + 1);
-                    Apply(data, length, offset, bytes.AsSpan(0, kept), out data, out length);
+                    long pieceEnd = Math.Min(end, ((position / Sector) + 1) * Sector);
+                    if (random.Next(2) == 0)
+                    {
+                        Apply(data, length, position, bytes.AsSpan((int)(position - offset), (int)(pieceEnd - position)), out data, out length);
+                    }
+
+                    position = pieceEnd;
                 }
             }
 

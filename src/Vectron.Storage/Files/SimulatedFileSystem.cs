@@ -3,7 +3,7 @@ namespace Vectron.Storage.Files;
 /// <summary>
 /// An in-memory file system that behaves like a disk under a page cache: writes are volatile until the file is synced,
 /// names are volatile until their directory is synced, and <see cref="Crash"/> throws away what was not made durable
-/// (each unsynced write is kept, lost or torn, at random from the seed). Tests use it to inject I/O errors,
+/// (each sector of an unsynced write is kept or lost at random from the seed). Tests use it to inject I/O errors,
 /// bit flips, slow syncs and a crash after any chosen number of operations.
 /// </summary>
 /// <remarks>Thread-safe: one lock serialises every operation except the <see cref="BeforeSync"/> hook.</remarks>
@@ -70,7 +70,7 @@ public sealed partial class SimulatedFileSystem : IFileSystem
 
     /// <summary>
     /// Simulates power loss and reboot: every directory reverts to its last synced names, every file to its last synced
-    /// contents plus a random subset of the later writes (each kept whole, lost, or torn at a random byte).
+    /// contents plus a random subset of the 512-byte sectors written since (sectors are atomic; their order is not).
     /// Handles opened before the crash stop working.
     /// </summary>
     public void Crash()

@@ -218,13 +218,22 @@ public sealed partial class LogEngine
             throw new LogCorruptionException(segment.Path, offset, $"{reason}, and newer segments follow it");
         }
 
-        // The damaged batch's own commit frame may have reached the disk before its other pages did, so only a commit
-        // frame of a later batch proves that acknowledged data lies beyond the damage. When no batch was read before
-        // it (its sequence is unknown), two different sequences prove the same.
-        var (lowest, highest, lastNonZero) = ScanForward(segment.File, offset + 1, reader.FileLength);
-        if (highest is long later && (_nextBatchSequence == 0 ? later > lowest : later > _nextBatchSequence))
+        // Only the newest batch can be torn: a batch is written after the one before it was synced. So an intact
+        // commit frame of a later batch proves the damage lies in acknowledged data. The damaged batch's own commit
+        // frame may be intact too, because after a power loss pages of an unsynced batch can reach the disk out of
+        // order; then the batch counts as torn only if the disk shows a lost sector inside it (a 512-byte sector whose
+        // bytes in the batch are all zero, the preallocated contents), and a bad checksum with no lost sector is
+        // corruption. When no batch was read before this one, its sequence is the lowest found.
+        var (lowest, highest, ownCommit, lastNonZero) = ScanForward(segment.File, offset + 1, reader.FileLength, _nextBatchSequence);
+        long expected = _nextBatchSequence != 0 ? _nextBatchSequence : lowest ?? 0;
+        if (highest is long later && later > expected)
         {
             throw new LogCorruptionException(segment.Path, offset, $"{reason}, and batch {later} was written after it");
+        }
+
+        if (ownCommit is long commitOffset && !HasLostSector(segment.File, batchStart, commitOffset))
+        {
+            throw new LogCorruptionException(segment.Path, offset, $"{reason} inside batch {expected}, whose commit frame at offset {commitOffset} is intact");
         }
 
         _tornTail = new TornTail(segment.Path, batchStart, reason + $" (at offset {offset})");
@@ -240,11 +249,13 @@ public sealed partial class LogEngine
         segment.File.Sync();
     }
 
-    // The lowest and highest batch sequence of any intact commit frame in [from, end), and the last non-zero byte.
-    private static (long? Lowest, long? Highest, long LastNonZero) ScanForward(IStorageFile file, long from, long end)
+    // Intact commit frames in [from, end): the lowest and highest batch sequence, the offset of the one for batch
+    // 'own' (the first found when 'own' is 0), and the last non-zero byte.
+    private static (long? Lowest, long? Highest, long? OwnCommit, long LastNonZero) ScanForward(IStorageFile file, long from, long end, long own)
     {
         long? lowest = null;
         long? highest = null;
+        long? ownCommit = null;
         long lastNonZero = from - 1;
         var buffer = new byte[1 << 20];
         for (long start = from; start < end; start += buffer.Length - LogFormat.CommitFrameSize)
@@ -267,6 +278,10 @@ public sealed partial class LogEngine
                     long sequence = BinaryPrimitives.ReadInt64LittleEndian(candidate[LogFormat.FrameHeaderSize..]);
                     highest = highest is long h ? Math.Max(h, sequence) : sequence;
                     lowest = lowest is long l ? Math.Min(l, sequence) : sequence;
+                    if (ownCommit is null && (own == 0 || sequence == own))
+                    {
+                        ownCommit = start + p;
+                    }
                 }
             }
 
@@ -276,7 +291,31 @@ public sealed partial class LogEngine
             }
         }
 
-        return (lowest, highest, lastNonZero);
+        return (lowest, highest, ownCommit, lastNonZero);
+    }
+
+    // Whether some 512-byte sector's part of [start, end) reads as all zeros: a write that never reached the disk.
+    private static bool HasLostSector(IStorageFile file, long start, long end)
+    {
+        const int Sector = 512;
+        var bytes = new byte[checked((int)(end - start))];
+        int read = file.Read(start, bytes);
+        for (long sector = start / Sector * Sector; sector < end; sector += Sector)
+        {
+            long from = Math.Max(sector, start);
+            long to = Math.Min(sector + Sector, end);
+            if (from - start >= read)
+            {
+                return true;
+            }
+
+            if (bytes.AsSpan((int)(from - start), (int)Math.Min(to - from, read - (from - start))).IndexOfAnyExcept((byte)0) < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool SegmentHasBatches(string path)

@@ -14,6 +14,12 @@ public sealed partial class LogEngine
     private readonly byte[] _commitFrame = new byte[LogFormat.CommitFrameSize];
     private ulong[] _termScratch = new ulong[256];
 
+    /// <summary>Where the next batch goes in the newest segment (tests; read only while no write is in flight).</summary>
+    internal long WriteOffset => _writeOffset;
+
+    /// <summary>The newest segment's path (tests).</summary>
+    internal string NewestSegmentPath => _segments[^1].Path;
+
     private void WriterLoop()
     {
         var taken = new List<WriteRequest>();

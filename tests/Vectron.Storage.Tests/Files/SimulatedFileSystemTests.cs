@@ -62,7 +62,7 @@ public sealed class SimulatedFileSystemTests
     }
 
     [Fact]
-    public void Crash_LosesOrTearsUnsyncedWrites_AcrossSeeds()
+    public void Crash_KeepsOrLosesEachSectorOfUnsyncedWrites_AcrossSeeds()
     {
         var outcomes = new HashSet<int>();
         for (int seed = 0; seed < 64; seed++)
@@ -70,9 +70,9 @@ public sealed class SimulatedFileSystemTests
             var fs = new SimulatedFileSystem(seed);
             using (var file = fs.OpenFile("/f", FileOpenMode.CreateNew))
             {
-                file.Write(0, new byte[100]);
+                file.Write(0, new byte[2048]);
                 file.Sync();
-                file.Write(0, Enumerable.Repeat((byte)1, 100).ToArray());
+                file.Write(0, Enumerable.Repeat((byte)1, 2048).ToArray());
             }
 
             fs.SyncDirectory("/");
@@ -81,8 +81,9 @@ public sealed class SimulatedFileSystemTests
         }
 
         Assert.Contains(0, outcomes);
-        Assert.Contains(100, outcomes);
-        Assert.Contains(outcomes, n => n is > 0 and < 100);
+        Assert.Contains(2048, outcomes);
+        Assert.Contains(outcomes, n => n is > 0 and < 2048);
+        Assert.All(outcomes, n => Assert.Equal(0, n % 512));
     }
 
     [Fact]
