@@ -15,7 +15,7 @@ public sealed partial class LogEngine
     private void Recover()
     {
         long began = _options.TimeProvider.GetTimestamp();
-        _fileSystem.CreateDirectory(_directory);
+        _fileSystem.CreateDirectoryDurably(_directory);
         string manifestPath = Path.Combine(_directory, LogFormat.ManifestName);
         var removed = new List<string>();
         List<long> sequences;

@@ -85,7 +85,7 @@ public sealed class SnapshotStore
         options ??= new SnapshotStoreOptions();
         options.Validate();
 
-        CreateDurably(fileSystem, directory);
+        fileSystem.CreateDirectoryDurably(directory);
         var snapshots = new List<SnapshotInfo>();
         var removed = new List<RemovedSnapshotDirectory>();
         var receiving = new List<(string Name, ulong Index, ulong Term)>();
@@ -285,32 +285,6 @@ public sealed class SnapshotStore
             if (_receiving == (index, term))
             {
                 _receiving = null;
-            }
-        }
-    }
-
-    // Creates the directory and any missing ancestors, then syncs the parent of each one created, deepest first: a new
-    // directory's name is durable only once its parent is synced, and that parent may be new as well.
-    private static void CreateDurably(IFileSystem fileSystem, string directory)
-    {
-        var missing = new List<string>();
-        for (string? path = directory; !string.IsNullOrEmpty(path) && !fileSystem.DirectoryExists(path); path = Path.GetDirectoryName(path))
-        {
-            missing.Add(Path.TrimEndingDirectorySeparator(path));
-        }
-
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        fileSystem.CreateDirectory(directory);
-        foreach (string created in missing)
-        {
-            string? parent = Path.GetDirectoryName(created);
-            if (!string.IsNullOrEmpty(parent))
-            {
-                fileSystem.SyncDirectory(parent);
             }
         }
     }
