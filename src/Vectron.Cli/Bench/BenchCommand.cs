@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c> and <c>filter</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c> and <c>log</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -43,11 +43,19 @@ internal static class BenchCommand
                 }
 
                 return new FilterBenchCommand(FilterBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "log":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Log);
+                    return 0;
+                }
+
+                return new LogBenchCommand(LogBenchOptions.Parse(rest), output, diagnostics).Run();
             case "--help" or "-h" or "-?" or "help":
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine' and 'filter' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter' and 'log' (see 'vectron bench --help').");
         }
     }
 }

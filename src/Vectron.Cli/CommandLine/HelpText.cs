@@ -33,13 +33,15 @@ internal static class HelpText
         """;
 
     public const string Bench = """
-        vectron bench - benchmarks of the vector index
+        vectron bench - benchmarks of the vector index and the storage engine
 
         Usage:
           vectron bench ann [options]          recall@10, latency and QPS per ef, JSON lines or --table
           vectron bench ann-engine [options]   the peers harness engine protocol
           vectron bench filter [options]       filtered search per selectivity: graph, exact scan,
                                                planner; where the graph becomes faster
+          vectron bench log [options]          synced appends through the write-ahead log vs a plain
+                                               write + fdatasync loop; recovery time
 
         Run 'vectron bench <command> --help' for the options of each.
 
@@ -90,6 +92,37 @@ internal static class HelpText
           vectron bench ann --table
           vectron bench ann --dataset ../shared/datasets/siftsmall --table
           vectron bench ann --dataset ../shared/datasets/glove-twitter-25d-12k --metric cosine --quantization int8
+
+        """;
+
+    public const string Log = """
+        vectron bench log - synced appends through the write-ahead log
+
+        Usage:
+          vectron bench log [--writers N] [--entry-size BYTES] [--groups G] [--seconds S] [options]
+
+        Each of N writers appends one entry of BYTES to group (writer mod G) and waits until it is
+        synced before appending the next; the engine group-commits whatever is waiting with one
+        fdatasync. After an untimed warm-up of S/5 seconds the appends run S seconds. Then, on the
+        same disk, a plain loop writes blocks of the log's mean batch size to a preallocated file
+        with one fdatasync each for S seconds (the ceiling the log is compared with).
+
+        Prints one JSON object: entries_per_sec, bytes_per_sec (payload bytes), fsyncs_per_sec,
+        mean_batch_bytes, p50_ms and p99_ms (append to synced, per entry), raw_bytes_per_sec and
+        log_vs_raw (bytes_per_sec / raw_bytes_per_sec). With --reps the two phases alternate and
+        every figure is the median.
+
+        Options:
+          --writers N          concurrent writers (default 64)
+          --entry-size BYTES   payload per entry (default 256)
+          --groups G           groups the writers share (default 1)
+          --seconds S          seconds per timed phase (default 5)
+          --reps R             alternate log and raw phases R times, report medians (default 1)
+          --segment-mb MB      segment size (default 64)
+          --dir DIR            where to write (default: a new temporary directory, deleted after)
+          --recovery-mb MB     also fill a log of MB and time opening it (recovery_open_sec)
+                               against reading its files sequentially twice
+                               (sequential_read_twice_sec)
 
         """;
 

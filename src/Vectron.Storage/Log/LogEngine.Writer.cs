@@ -145,7 +145,9 @@ public sealed partial class LogEngine
         segment.File.Write(start, _gather);
         long began = _options.TimeProvider.GetTimestamp();
         segment.File.Sync();
-        _syncDuration.Record(_options.TimeProvider.GetElapsedTime(began).TotalMilliseconds);
+        var synced = _options.TimeProvider.GetElapsedTime(began);
+        _syncDuration.Record(synced.TotalMilliseconds);
+        Interlocked.Add(ref _syncTicks, synced.Ticks);
         Interlocked.Increment(ref _syncs);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _bytesWritten, bytes + LogFormat.CommitFrameSize);

@@ -49,6 +49,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
     private long _batches;
     private long _syncs;
     private long _bytesWritten;
+    private long _syncTicks;
 
     private LogEngine(LogEngineOptions options)
     {
@@ -268,7 +269,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
                 _durableLock.ExitReadLock();
             }
 
-            return new LogEngineStats(Interlocked.Read(ref _batches), Interlocked.Read(ref _syncs), Interlocked.Read(ref _bytesWritten), segments, Interlocked.Read(ref _unsyncedBytes));
+            return new LogEngineStats(Interlocked.Read(ref _batches), Interlocked.Read(ref _syncs), Interlocked.Read(ref _bytesWritten), segments, Interlocked.Read(ref _unsyncedBytes), TimeSpan.FromTicks(Interlocked.Read(ref _syncTicks)));
         }
     }
 

@@ -73,4 +73,5 @@ public sealed record TornTail(string File, long Offset, string Reason);
 /// <param name="BytesWritten">Bytes written to segments.</param>
 /// <param name="Segments">Live segments.</param>
 /// <param name="UnsyncedBytes">Bytes accepted and not yet durable.</param>
-public readonly record struct LogEngineStats(long Batches, long Syncs, long BytesWritten, int Segments, long UnsyncedBytes);
+/// <param name="SyncTime">Time the writer spent in file syncs.</param>
+public readonly record struct LogEngineStats(long Batches, long Syncs, long BytesWritten, int Segments, long UnsyncedBytes, TimeSpan SyncTime);
