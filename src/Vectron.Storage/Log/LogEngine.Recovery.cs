@@ -68,7 +68,9 @@ public sealed partial class LogEngine
         }
         else
         {
-            _nextBatchSequence = 0;
+            // A log whose first segment is number 1 still has its first batch, which is batch 1; otherwise the first
+            // batch read sets the sequence.
+            _nextBatchSequence = _segments[0].Sequence == 1 ? 1 : 0;
             byte[] buffer = new byte[RecoveryBufferSize];
             for (int i = 0; i < _segments.Count && _tornTail is null; i++)
             {
@@ -156,7 +158,8 @@ public sealed partial class LogEngine
                 break;
             }
 
-            if (LogFormat.Kind(header) != FrameKind.Commit)
+            // Ensure may have moved the window: read the kind from the frame as it is now.
+            if (LogFormat.Kind(reader.Span(offset, LogFormat.FrameHeaderSize)) != FrameKind.Commit)
             {
                 frames++;
                 offset += frameLength;
@@ -223,8 +226,9 @@ public sealed partial class LogEngine
         // frame may be intact too, because after a power loss pages of an unsynced batch can reach the disk out of
         // order; then the batch counts as torn only if the disk shows a lost sector inside it (a 512-byte sector whose
         // bytes in the batch are all zero, the preallocated contents), and a bad checksum with no lost sector is
-        // corruption. When no batch was read before this one, its sequence is the lowest found.
-        var (lowest, highest, ownCommit, lastNonZero) = ScanForward(segment.File, offset + 1, reader.FileLength, _nextBatchSequence);
+        // corruption. When no batch was read before this one, its sequence is the lowest found. The scan starts at the
+        // batch, not at the damage: a commit frame that was read intact but disagrees with its batch counts too.
+        var (lowest, highest, ownCommit, lastNonZero) = ScanForward(segment.File, batchStart, reader.FileLength, _nextBatchSequence);
         long expected = _nextBatchSequence != 0 ? _nextBatchSequence : lowest ?? 0;
         if (highest is long later && later > expected)
         {

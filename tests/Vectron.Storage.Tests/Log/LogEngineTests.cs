@@ -306,6 +306,67 @@ public sealed class LogEngineTests
     }
 
     [Fact]
+    public async Task Recovery_ReadsBatchesLargerThanItsReadWindow_AndFramesAcrossWindowEdges()
+    {
+        var fs = new SimulatedFileSystem(seed: 13);
+        var model = new LogModel();
+        var random = new Random(13);
+        var options = Options(fs, segmentSize: 24 << 20);
+        using (var engine = LogEngine.Open(options))
+        {
+            ulong next = 1;
+            for (int round = 0; round < 6; round++)
+            {
+                // Several appends in flight form batches of a few MiB whose frames straddle the 4 MiB window.
+                var writes = new List<Task>();
+                for (int a = 0; a < 4; a++)
+                {
+                    var recorder = new Recorder();
+                    int count = random.Next(1, 5);
+                    for (int i = 0; i < count; i++)
+                    {
+                        recorder.Append(1, next++, 1, Recorder.Payload(random, 300_000));
+                    }
+
+                    writes.Add(engine.WriteAsync(recorder.Batch));
+                    model.Apply(recorder.Operations);
+                }
+
+                await Task.WhenAll(writes);
+            }
+        }
+
+        using var reopened = LogEngine.Open(options);
+        model.AssertMatches(reopened, "reopened");
+    }
+
+    [Fact]
+    public async Task Recovery_CommitFrameWhoseHeaderEndsTheReadWindow_IsReadAfterTheWindowMoves()
+    {
+        // Recovery reads 4 MiB windows from offset 0. One entry of this size puts the first batch's commit frame
+        // 25 bytes before the window's end: its header is in the window, the rest is not, so the window must move
+        // while the frame is being read.
+        const int WindowEnd = 4 << 20;
+        const int Payload = WindowEnd - 25 - 32 - 44;
+        var fs = new SimulatedFileSystem(seed: 14);
+        var model = new LogModel();
+        var options = Options(fs, segmentSize: 8 << 20);
+        using (var engine = LogEngine.Open(options))
+        {
+            var first = new Recorder().Append(1, 1, 1, Enumerable.Repeat((byte)7, Payload).ToArray());
+            await engine.WriteAsync(first.Batch);
+            model.Apply(first.Operations);
+            Assert.Equal(WindowEnd - 25 + LogFormat.CommitFrameSize, engine.WriteOffset);
+            var second = new Recorder().Append(1, 2, 1, [2]);
+            await engine.WriteAsync(second.Batch);
+            model.Apply(second.Operations);
+        }
+
+        using var reopened = LogEngine.Open(options);
+        model.AssertMatches(reopened, "reopened");
+    }
+
+    [Fact]
     public async Task PhysicalFiles_RoundTrip_WithRealSync()
     {
         string directory = Directory.CreateTempSubdirectory("vectron-log-").FullName;
