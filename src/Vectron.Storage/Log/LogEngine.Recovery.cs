@@ -5,8 +5,9 @@ namespace Vectron.Storage.Log;
 
 public sealed partial class LogEngine
 {
-    private const int RecoveryBufferSize = 4 << 20;
+    private const int RecoveryBufferSize = 1 << 20;
 
+    private readonly List<ParsedFrame> _pendingFrames = [];
     private bool _recoveringOldestSegment;
     private long _recoveredBatches;
     private long _recoveredBytes;
@@ -118,12 +119,14 @@ public sealed partial class LogEngine
             throw new LogCorruptionException(segment.Path, 0, headerProblem);
         }
 
+        _pendingFrames.Clear();
+        _pendingTerms.Clear();
         long offset = LogFormat.SegmentHeaderSize;
         long batchStart = offset;
         int frames = 0;
         while (true)
         {
-            if (!reader.Ensure(batchStart, offset, LogFormat.FrameHeaderSize))
+            if (!reader.Ensure(offset, offset, LogFormat.FrameHeaderSize))
             {
                 if (offset != batchStart)
                 {
@@ -152,7 +155,7 @@ public sealed partial class LogEngine
             }
 
             int frameLength = LogFormat.FrameHeaderSize + LogFormat.PayloadLength(header);
-            if (!reader.Ensure(batchStart, offset, frameLength) || !LogFormat.ChecksumMatches(reader.Span(offset, frameLength)))
+            if (!reader.Ensure(offset, offset, frameLength) || !LogFormat.ChecksumMatches(reader.Span(offset, frameLength)))
             {
                 Damaged(segment, isLast, reader, batchStart, offset, "a frame's checksum does not match");
                 break;
@@ -161,6 +164,15 @@ public sealed partial class LogEngine
             // Ensure may have moved the window: read the kind from the frame as it is now.
             if (LogFormat.Kind(reader.Span(offset, LogFormat.FrameHeaderSize)) != FrameKind.Commit)
             {
+                // Held until the commit frame shows the batch is whole; only what indexing needs is kept.
+                string? problem = ParseFrame(reader.Span(offset, frameLength), offset, out var parsed);
+                if (problem is not null)
+                {
+                    Damaged(segment, isLast, reader, batchStart, offset, problem);
+                    break;
+                }
+
+                _pendingFrames.Add(parsed);
                 frames++;
                 offset += frameLength;
                 continue;
@@ -181,18 +193,17 @@ public sealed partial class LogEngine
                 throw new LogCorruptionException(segment.Path, offset, $"batch {sequence} follows batch {_nextBatchSequence - 1}: a batch is missing or repeated");
             }
 
-            for (long position = batchStart; position < offset;)
+            foreach (var frame in _pendingFrames)
             {
-                var frame = reader.Span(position, LogFormat.FrameHeaderSize + LogFormat.PayloadLength(reader.Span(position, LogFormat.FrameHeaderSize)));
-                string? problem = ApplyFrame(frame, segment, position);
+                string? problem = ApplyParsed(frame, segment);
                 if (problem is not null)
                 {
-                    throw new LogCorruptionException(segment.Path, position, problem);
+                    throw new LogCorruptionException(segment.Path, frame.Offset, problem);
                 }
-
-                position += frame.Length;
             }
 
+            _pendingFrames.Clear();
+            _pendingTerms.Clear();
             _nextBatchSequence = sequence + 1;
             _recoveredBatches++;
             _recoveredBytes += offset + LogFormat.CommitFrameSize - batchStart;

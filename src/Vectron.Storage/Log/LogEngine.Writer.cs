@@ -12,7 +12,7 @@ public sealed partial class LogEngine
     private readonly WriteBatch _checkpoint = new();
     private readonly List<ReadOnlyMemory<byte>> _gather = [];
     private readonly byte[] _commitFrame = new byte[LogFormat.CommitFrameSize];
-    private ulong[] _termScratch = new ulong[256];
+    private readonly List<ulong> _pendingTerms = [];
 
     /// <summary>Where the next batch goes in the newest segment (tests; read only while no write is in flight).</summary>
     internal long WriteOffset => _writeOffset;
@@ -202,15 +202,20 @@ public sealed partial class LogEngine
     /// <summary>Indexes one whole, checksummed frame at <paramref name="offset"/> of <paramref name="segment"/>; returns what is wrong, or null.</summary>
     private string? ApplyFrame(ReadOnlySpan<byte> frame, Segment segment, long offset)
     {
+        _pendingTerms.Clear();
+        return ParseFrame(frame, offset, out var parsed) ?? ApplyParsed(parsed, segment);
+    }
+
+    /// <summary>
+    /// Checks a frame's payload and reduces it to what indexing needs (an entries frame's terms go to
+    /// <see cref="_pendingTerms"/>), so recovery can hold a batch's frames until its commit frame without keeping their bytes.
+    /// </summary>
+    private string? ParseFrame(ReadOnlySpan<byte> frame, long offset, out ParsedFrame parsed)
+    {
         var kind = LogFormat.Kind(frame);
         ulong groupId = LogFormat.GroupId(frame);
         var payload = frame[LogFormat.FrameHeaderSize..];
-        if (!_groups.TryGetValue(groupId, out var group))
-        {
-            group = new GroupLog(groupId);
-            _groups.Add(groupId, group);
-        }
-
+        parsed = new ParsedFrame(kind, groupId, 0, 0, 0, offset, frame.Length, _pendingTerms.Count);
         switch (kind)
         {
             case FrameKind.Entries:
@@ -227,11 +232,6 @@ public sealed partial class LogEngine
                     return $"an entries frame of group {groupId} holds {count} entries";
                 }
 
-                if (_termScratch.Length < count)
-                {
-                    _termScratch = new ulong[Math.Max(count, _termScratch.Length * 2)];
-                }
-
                 int position = 12;
                 for (int i = 0; i < count; i++)
                 {
@@ -240,7 +240,7 @@ public sealed partial class LogEngine
                         return $"entry {i} of an entries frame of group {groupId} runs past the frame";
                     }
 
-                    _termScratch[i] = BinaryPrimitives.ReadUInt64LittleEndian(payload[position..]);
+                    _pendingTerms.Add(BinaryPrimitives.ReadUInt64LittleEndian(payload[position..]));
                     int length = BinaryPrimitives.ReadInt32LittleEndian(payload[(position + 8)..]);
                     if (length < 0 || position + 12L + length > payload.Length)
                     {
@@ -255,38 +255,70 @@ public sealed partial class LogEngine
                     return $"an entries frame of group {groupId} has {payload.Length - position} bytes after its last entry";
                 }
 
-                if (first > group.LastIndex + 1 && _recoveringOldestSegment && group.Frames.Count == 0)
-                {
-                    // The entries before these lived in segments deleted after a compaction covered them; that
-                    // compaction comes later in the log, and recovery checks that it did.
-                    group.Rebase(first - 1);
-                }
-
-                if (!group.Append(new FrameLocation(segment.Sequence, offset, frame.Length, first, count), _termScratch.AsSpan(0, count)))
-                {
-                    return $"entries of group {groupId} start at index {first} but the group's last index is {group.LastIndex}";
-                }
-
-                segment.LiveFrames++;
+                parsed = parsed with { A = first, B = (ulong)count };
                 return null;
             }
 
             case FrameKind.HardState when payload.Length == 24:
-                group.HardState = new HardState(
-                    BinaryPrimitives.ReadUInt64LittleEndian(payload),
-                    BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]),
-                    BinaryPrimitives.ReadUInt64LittleEndian(payload[16..]));
+                parsed = parsed with
+                {
+                    A = BinaryPrimitives.ReadUInt64LittleEndian(payload),
+                    B = BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]),
+                    C = BinaryPrimitives.ReadUInt64LittleEndian(payload[16..]),
+                };
                 return null;
             case FrameKind.Truncation when payload.Length == 8:
-                group.Truncate(BinaryPrimitives.ReadUInt64LittleEndian(payload), ReleaseFrame);
+                parsed = parsed with { A = BinaryPrimitives.ReadUInt64LittleEndian(payload) };
                 return null;
             case FrameKind.Compaction when payload.Length == 16:
-                group.Compact(BinaryPrimitives.ReadUInt64LittleEndian(payload), BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]), ReleaseFrame);
+                parsed = parsed with { A = BinaryPrimitives.ReadUInt64LittleEndian(payload), B = BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]) };
                 return null;
             default:
                 return $"a {kind} frame of group {groupId} has a {payload.Length}-byte payload";
         }
     }
+
+    private string? ApplyParsed(in ParsedFrame frame, Segment segment)
+    {
+        if (!_groups.TryGetValue(frame.GroupId, out var group))
+        {
+            group = new GroupLog(frame.GroupId);
+            _groups.Add(frame.GroupId, group);
+        }
+
+        switch (frame.Kind)
+        {
+            case FrameKind.Entries:
+                if (frame.A > group.LastIndex + 1 && _recoveringOldestSegment && group.Frames.Count == 0)
+                {
+                    // The entries before these lived in segments deleted after a compaction covered them; that
+                    // compaction comes later in the log, and recovery checks that it did.
+                    group.Rebase(frame.A - 1);
+                }
+
+                var terms = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingTerms).Slice(frame.TermStart, (int)frame.B);
+                if (!group.Append(new FrameLocation(segment.Sequence, frame.Offset, frame.Length, frame.A, (int)frame.B), terms))
+                {
+                    return $"entries of group {frame.GroupId} start at index {frame.A} but the group's last index is {group.LastIndex}";
+                }
+
+                segment.LiveFrames++;
+                return null;
+            case FrameKind.HardState:
+                group.HardState = new HardState(frame.A, frame.B, frame.C);
+                return null;
+            case FrameKind.Truncation:
+                group.Truncate(frame.A, ReleaseFrame);
+                return null;
+            default:
+                group.Compact(frame.A, frame.B, ReleaseFrame);
+                return null;
+        }
+    }
+
+    /// <summary>A frame reduced to what indexing needs: for entries A = first index, B = count, terms at TermStart
+    /// of the pending terms; for a hard state A, B, C = term, vote, commit; truncation A = from; compaction A = index, B = term.</summary>
+    private readonly record struct ParsedFrame(FrameKind Kind, ulong GroupId, ulong A, ulong B, ulong C, long Offset, int Length, int TermStart);
 
     private void ReleaseFrame(FrameLocation frame) => FindSegment(frame.Segment).LiveFrames--;
 
