@@ -8,7 +8,7 @@ public sealed partial class LogEngine
     private const int RecoveryBufferSize = 1 << 20;
 
     private readonly List<ParsedFrame> _pendingFrames = [];
-    private bool _recoveringOldestSegment;
+    private bool _recoveringTruncatedHistory;
     private long _recoveredBatches;
     private long _recoveredBytes;
     private TornTail? _tornTail;
@@ -73,14 +73,15 @@ public sealed partial class LogEngine
             // batch read sets the sequence.
             _nextBatchSequence = _segments[0].Sequence == 1 ? 1 : 0;
             byte[] buffer = new byte[RecoveryBufferSize];
+            // Segment 1 begins every log; an oldest segment after it means older ones were deleted, and a group
+            // that wrote nothing for a while may resume after a gap in any later segment.
+            _recoveringTruncatedHistory = _segments[0].Sequence != 1;
             for (int i = 0; i < _segments.Count && _tornTail is null; i++)
             {
-                // Segment 1 begins every log; an oldest segment after it means older ones were deleted.
-                _recoveringOldestSegment = i == 0 && _segments[0].Sequence != 1;
                 buffer = ScanSegment(i, buffer);
             }
 
-            _recoveringOldestSegment = false;
+            _recoveringTruncatedHistory = false;
             foreach (var group in _groups.Values)
             {
                 if (group.MissingThrough > group.CompactedIndex)

@@ -289,7 +289,7 @@ public sealed partial class LogEngine
         switch (frame.Kind)
         {
             case FrameKind.Entries:
-                if (frame.A > group.LastIndex + 1 && _recoveringOldestSegment && group.Frames.Count == 0)
+                if (frame.A > group.LastIndex + 1 && _recoveringTruncatedHistory && group.Frames.Count == 0)
                 {
                     // The entries before these lived in segments deleted after a compaction covered them; that
                     // compaction comes later in the log, and recovery checks that it did.
@@ -447,6 +447,8 @@ public sealed partial class LogEngine
             _spaceAvailable = null;
         }
 
+        // The handler runs before any caller hears of the failure: by default it stops the process.
+        _options.OnFatalError(error);
         var failure = new StorageFailedException($"the log stopped: {error.Message}", error);
         foreach (var request in inFlight.Concat(queued))
         {
@@ -454,6 +456,5 @@ public sealed partial class LogEngine
         }
 
         room?.TrySetResult();
-        _options.OnFatalError(error);
     }
 }

@@ -9,7 +9,7 @@ public sealed class SegmentDeletionRecoveryTests
     // Recovery accepts a gap before a group's first retained entries frame only in the oldest segment
     // (LogEngine.ApplyFrame: '_recoveringOldestSegment && group.Frames.Count == 0'). Here group 1's first retained frame
     // is in segment 3 while the oldest is segment 2, so a clean reopen throws LogCorruptionException.
-    [Fact(Skip = "log engine bug: recovery rejects a group whose entries resume after deleted segments in a segment newer than the oldest")]
+    [Fact]
     public async Task Reopen_Succeeds_WhenAGroupsFirstRetainedFrameIsInASegmentAfterTheOldest()
     {
         var fs = new SimulatedFileSystem(seed: 9);
