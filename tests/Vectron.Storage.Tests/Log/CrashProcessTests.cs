@@ -213,7 +213,7 @@ public sealed class CrashProcessTests : IDisposable
     }
 
     // The host running this test when it is dotnet itself, else the one the SDK names, else dotnet from PATH.
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
