@@ -36,9 +36,6 @@ internal sealed class GroupLog
 
     public LogGroupInfo Info => new(GroupId, CompactedIndex + 1, LastIndex, CompactedIndex, CompactedTerm, HardState);
 
-    /// <summary>Whether the group has anything a checkpoint must carry into a new segment.</summary>
-    public bool HasState => CompactedIndex > 0 || HardState != default;
-
     /// <summary>Adds an entries frame; <paramref name="terms"/> yields the term of each entry in order.</summary>
     /// <returns>False when the frame does not follow the last index (a gap).</returns>
     public bool Append(FrameLocation frame, ReadOnlySpan<ulong> terms)

@@ -5,7 +5,8 @@ namespace Vectron.Storage.Log;
 
 public sealed partial class LogEngine
 {
-    private const int RecoveryBufferSize = 1 << 20;
+    // Small enough that a frame is checksummed while still in cache after the read copied it (32 MiB was 2x slower).
+    internal const int RecoveryBufferSize = 1 << 20;
 
     private readonly List<ParsedFrame> _pendingFrames = [];
     private bool _recoveringTruncatedHistory;
@@ -109,7 +110,7 @@ public sealed partial class LogEngine
         var segment = _segments[segmentIndex];
         bool isLast = segmentIndex == _segments.Count - 1;
         var reader = new SegmentReader(segment.File, buffer);
-        if (!reader.Ensure(0, 0, LogFormat.SegmentHeaderSize))
+        if (!reader.Ensure(0, LogFormat.SegmentHeaderSize))
         {
             throw new LogCorruptionException(segment.Path, 0, $"the segment is {reader.FileLength} bytes, shorter than its header");
         }
@@ -127,7 +128,7 @@ public sealed partial class LogEngine
         int frames = 0;
         while (true)
         {
-            if (!reader.Ensure(offset, offset, LogFormat.FrameHeaderSize))
+            if (!reader.Ensure(offset, LogFormat.FrameHeaderSize))
             {
                 if (offset != batchStart)
                 {
@@ -156,7 +157,7 @@ public sealed partial class LogEngine
             }
 
             int frameLength = LogFormat.FrameHeaderSize + LogFormat.PayloadLength(header);
-            if (!reader.Ensure(offset, offset, frameLength) || !LogFormat.ChecksumMatches(reader.Span(offset, frameLength)))
+            if (!reader.Ensure(offset, frameLength) || !LogFormat.ChecksumMatches(reader.Span(offset, frameLength)))
             {
                 Damaged(segment, isLast, reader, batchStart, offset, "a frame's checksum does not match");
                 break;

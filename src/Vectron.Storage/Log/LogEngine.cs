@@ -194,27 +194,23 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
         _durableLock.EnterReadLock();
         try
         {
-            if (!_groups.TryGetValue(groupId, out var group))
-            {
-                return fromIndex == toIndex && fromIndex <= 1 ? LogReadStatus.Ok : (fromIndex == 0 ? LogReadStatus.Compacted : LogReadStatus.Unavailable);
-            }
-
-            if (fromIndex <= group.CompactedIndex)
+            // A group the log has never seen reads as an empty log: compacted through 0, last index 0.
+            _groups.TryGetValue(groupId, out var group);
+            if (fromIndex <= (group?.CompactedIndex ?? 0))
             {
                 return LogReadStatus.Compacted;
             }
 
-            if (toIndex > group.LastIndex + 1)
+            if (toIndex > (group?.LastIndex ?? 0) + 1)
             {
                 return LogReadStatus.Unavailable;
             }
 
-            if (fromIndex == toIndex)
+            if (group is not null && fromIndex < toIndex)
             {
-                return LogReadStatus.Ok;
+                ReadFrames(group, fromIndex, toIndex, maxBytes, into);
             }
 
-            ReadFrames(group, fromIndex, toIndex, maxBytes, into);
             return LogReadStatus.Ok;
         }
         finally

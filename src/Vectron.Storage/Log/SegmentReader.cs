@@ -2,7 +2,7 @@ using Vectron.Storage.Files;
 
 namespace Vectron.Storage.Log;
 
-/// <summary>Sequential windowed reads of a segment for recovery: large reads, and the current batch kept in the window.</summary>
+/// <summary>Sequential windowed reads of a segment for recovery: one read fills the window, which moves forward as frames are consumed.</summary>
 internal sealed class SegmentReader
 {
     private readonly IStorageFile _file;
@@ -22,8 +22,8 @@ internal sealed class SegmentReader
     /// <summary>The buffer, possibly grown, for reuse by the next segment.</summary>
     public byte[] Buffer => _buffer;
 
-    /// <summary>Makes <c>[offset, offset + count)</c> readable while keeping everything from <paramref name="keepFrom"/>; false past the end of the file.</summary>
-    public bool Ensure(long keepFrom, long offset, int count)
+    /// <summary>Makes <c>[offset, offset + count)</c> readable (offsets never go back); false past the end of the file.</summary>
+    public bool Ensure(long offset, int count)
     {
         long end = offset + count;
         if (end > FileLength)
@@ -31,31 +31,29 @@ internal sealed class SegmentReader
             return false;
         }
 
-        if (keepFrom >= _windowStart && end <= _windowStart + _windowLength)
+        if (offset >= _windowStart && end <= _windowStart + _windowLength)
         {
             return true;
         }
 
-        long needed = end - keepFrom;
-        if (needed > _buffer.Length)
+        if (count > _buffer.Length)
         {
-            var grown = new byte[Math.Max(needed, Math.Min((long)_buffer.Length * 2, Array.MaxLength))];
+            var grown = new byte[Math.Max(count, Math.Min((long)_buffer.Length * 2, Array.MaxLength))];
             _buffer.AsSpan(0, _windowLength).CopyTo(grown);
             _buffer = grown;
         }
 
-        // Keep the bytes of [keepFrom, window end) that are already here; read the rest.
+        // Keep the bytes of [offset, window end) that are already here; read the rest.
         int retained = 0;
-        if (keepFrom >= _windowStart && keepFrom < _windowStart + _windowLength)
+        if (offset >= _windowStart && offset < _windowStart + _windowLength)
         {
-            retained = (int)(_windowStart + _windowLength - keepFrom);
-            _buffer.AsSpan((int)(keepFrom - _windowStart), retained).CopyTo(_buffer);
+            retained = (int)(_windowStart + _windowLength - offset);
+            _buffer.AsSpan((int)(offset - _windowStart), retained).CopyTo(_buffer);
         }
 
-        _windowStart = keepFrom;
-        int want = (int)Math.Min(_buffer.Length, FileLength - keepFrom);
-        int read = retained + _file.Read(keepFrom + retained, _buffer.AsSpan(retained, want - retained));
-        _windowLength = read;
+        _windowStart = offset;
+        int want = (int)Math.Min(_buffer.Length, FileLength - offset);
+        _windowLength = retained + _file.Read(offset + retained, _buffer.AsSpan(retained, want - retained));
         return end <= _windowStart + _windowLength;
     }
 

@@ -190,6 +190,20 @@ public sealed class LogEngineTests
     }
 
     [Fact]
+    public void ReadEntries_OfUnknownGroup_FollowsTheRulesOfAnEmptyLog()
+    {
+        using var engine = LogEngine.Open(Options(new SimulatedFileSystem(seed: 15)));
+        var read = new List<LogEntry>();
+
+        Assert.Equal(LogReadStatus.Ok, engine.ReadEntries(9, 1, 1, long.MaxValue, read));
+        Assert.Equal(LogReadStatus.Compacted, engine.ReadEntries(9, 0, 0, long.MaxValue, read));
+        Assert.Equal(LogReadStatus.Unavailable, engine.ReadEntries(9, 1, 2, long.MaxValue, read));
+        Assert.Empty(read);
+        Assert.True(engine.TryGetTerm(9, 0, out ulong term) && term == 0);
+        Assert.False(engine.TryGetTerm(9, 1, out _));
+    }
+
+    [Fact]
     public async Task Segments_Rotate_AndAreDeleted_WhenNoGroupNeedsThem_StateSurvivesDeletion()
     {
         var fs = new SimulatedFileSystem(seed: 7);
@@ -306,7 +320,7 @@ public sealed class LogEngineTests
     }
 
     [Fact]
-    public async Task Recovery_ReadsBatchesLargerThanItsReadWindow_AndFramesAcrossWindowEdges()
+    public async Task Recovery_ReadsFramesLargerThanItsReadWindow_AndFramesAcrossWindowEdges()
     {
         var fs = new SimulatedFileSystem(seed: 13);
         var model = new LogModel();
@@ -317,7 +331,7 @@ public sealed class LogEngineTests
             ulong next = 1;
             for (int round = 0; round < 6; round++)
             {
-                // Several appends in flight form batches of a few MiB whose frames straddle the 4 MiB window.
+                // Several appends in flight form batches of a few MiB whose frames (up to 1.2 MB) outgrow the window and straddle its edges.
                 var writes = new List<Task>();
                 for (int a = 0; a < 4; a++)
                 {
@@ -343,14 +357,14 @@ public sealed class LogEngineTests
     [Fact]
     public async Task Recovery_CommitFrameWhoseHeaderEndsTheReadWindow_IsReadAfterTheWindowMoves()
     {
-        // Recovery reads 4 MiB windows from offset 0. One entry of this size puts the first batch's commit frame
-        // 25 bytes before the window's end: its header is in the window, the rest is not, so the window must move
-        // while the frame is being read.
-        const int WindowEnd = 4 << 20;
+        // Recovery reads a window of RecoveryBufferSize bytes from offset 0. One entry of this size puts the first
+        // batch's commit frame 25 bytes before the window's end: its header is in the window, the rest is not, so
+        // the window moves while the frame is being read.
+        const int WindowEnd = LogEngine.RecoveryBufferSize;
         const int Payload = WindowEnd - 25 - 32 - 44;
         var fs = new SimulatedFileSystem(seed: 14);
         var model = new LogModel();
-        var options = Options(fs, segmentSize: 8 << 20);
+        var options = Options(fs, segmentSize: 2 * WindowEnd);
         using (var engine = LogEngine.Open(options))
         {
             var first = new Recorder().Append(1, 1, 1, Enumerable.Repeat((byte)7, Payload).ToArray());
