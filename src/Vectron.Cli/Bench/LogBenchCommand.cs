@@ -92,7 +92,9 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
             {
                 var batch = new WriteBatch(payload.Length + 64);
                 long written = 0;
-                while (Stopwatch.GetTimestamp() < deadline)
+
+                // At least one append each, so a writer the thread pool starts late (a loaded machine) still has a sample.
+                do
                 {
                     batch.Clear();
                     long began = Stopwatch.GetTimestamp();
@@ -110,6 +112,7 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
                     samples.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                     written++;
                 }
+                while (Stopwatch.GetTimestamp() < deadline);
 
                 return written;
             });
@@ -134,7 +137,7 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            while (stopwatch.Elapsed.TotalSeconds < options.Seconds)
+            do
             {
                 if (file is null || offset + batchBytes > segmentSize)
                 {
@@ -149,6 +152,7 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
                 offset += batchBytes;
                 written += batchBytes;
             }
+            while (stopwatch.Elapsed.TotalSeconds < options.Seconds);
 
             return written / stopwatch.Elapsed.TotalSeconds;
         }
