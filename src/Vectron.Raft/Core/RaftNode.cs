@@ -95,6 +95,12 @@ public sealed partial class RaftNode
     /// <summary>The last index in the log (stable or not).</summary>
     public ulong LastIndex => _log.LastIndex;
 
+    /// <summary>The first index still in the log (stable or not).</summary>
+    internal ulong FirstIndex => _log.FirstIndex;
+
+    /// <summary>The term of a held entry (including unstable ones); false when compacted or beyond the end.</summary>
+    internal bool TryGetLogTerm(ulong index, out ulong term) => _log.TryTerm(index, out term);
+
     /// <summary>The current membership.</summary>
     public ConfState ConfState => _tracker.ConfState();
 
