@@ -183,12 +183,11 @@ public sealed partial class RaftNode
             BecomeFollower(Term + 1, 0);
             return false;
         }
+        // Unlike etcd, a snapshot whose membership does not include this node is installed: a node
+        // added after the snapshot was taken needs it as the prefix of the log that ends with its
+        // own addition (refusing it made the leader resend it forever). Code below does not assume
+        // this node is in the tracker.
         var conf = snapshot.Metadata.ConfState;
-        if (!conf.Voters.Contains(Id) && !conf.Learners.Contains(Id) && !conf.VotersOutgoing.Contains(Id))
-        {
-            // A snapshot whose configuration does not include us: ignore it.
-            return false;
-        }
         if (_log.MatchTerm(snapshot.Index, snapshot.Term))
         {
             // We already hold the snapshot's last entry: just move the commit index forward.

@@ -43,10 +43,13 @@ public sealed class RaftSafetyPropertyTests
         };
         var committed = new Dictionary<ulong, (ulong Term, string Data)>();
         var proposals = 0;
+        var initial = new ConfState { Voters = [1, 2, 3, 4, 5] };
+        ulong nextId = 6;
         for (var step = 0; step < 3000; step++)
         {
             var action = random.Next(100);
-            var id = (ulong)random.Next(1, 6);
+            var ids = cluster.Nodes.Keys.ToArray();
+            var id = ids[random.Next(ids.Length)];
             if (action < 30)
             {
                 if (!cluster.Down.Contains(id))
@@ -94,6 +97,13 @@ public sealed class RaftSafetyPropertyTests
             {
                 Compact(cluster, id);
             }
+            else if (action < 98)
+            {
+                if (cluster.Leader() is { } leader)
+                {
+                    ProposeMembershipChange(cluster, cluster.Nodes[leader], random, initial, ref nextId);
+                }
+            }
             else
             {
                 cluster.Heal();
@@ -115,6 +125,39 @@ public sealed class RaftSafetyPropertyTests
         {
             cluster.Restart(down);
         }
+        // Settle membership: leave any joint configuration and wait until the leader has committed
+        // and applied its whole log, so no change is pending.
+        var settled = false;
+        for (var round = 0; round < 400 && !settled; round++)
+        {
+            cluster.TickAll();
+            cluster.Stabilize();
+            if (cluster.Leader() is not { } leader)
+            {
+                continue;
+            }
+            var node = cluster.Nodes[leader];
+            if (node.ConfState.IsJoint)
+            {
+                node.ProposeConfChange(ConfChange.LeaveJoint);
+                continue;
+            }
+            settled = node.Committed == node.LastIndex && node.Applied == node.Committed && node.Term == node.Status().HardState.Term;
+            if (settled)
+            {
+                // A host shuts a replica down once its removal is applied; without pre-vote and
+                // check-quorum a removed node that kept campaigning would disrupt the group forever.
+                var members = node.ConfState.Voters.Concat(node.ConfState.Learners).ToHashSet();
+                foreach (var id in cluster.Nodes.Keys)
+                {
+                    if (!members.Contains(id))
+                    {
+                        cluster.Down.Add(id);
+                    }
+                }
+            }
+        }
+        Assert.True(settled, $"seed {seed}: membership did not settle once faults healed");
         for (var round = 0; round < 200 && cluster.Leader() is null; round++)
         {
             cluster.TickAll();
@@ -129,11 +172,59 @@ public sealed class RaftSafetyPropertyTests
             cluster.Stabilize();
         }
         Check(cluster, committed);
-        var last = cluster.Nodes[final].LastIndex;
-        foreach (var (id, node) in cluster.Nodes)
+        // Leadership may have moved meanwhile (a removed leader steps down once leaving joint consensus).
+        var leaderNode = cluster.Nodes[cluster.Leader() ?? throw new InvalidOperationException("no leader at the end")];
+        var last = leaderNode.LastIndex;
+        foreach (var id in leaderNode.ConfState.Voters.Concat(leaderNode.ConfState.Learners))
         {
-            Assert.True(node.Committed == last, $"seed {seed}: node {id} committed {node.Committed}, leader's last index is {last}");
+            var node = cluster.Nodes[id];
+            Assert.True(node.Committed == last,
+                $"seed {seed}: member {id} committed {node.Committed}, leader {leaderNode.Id}'s last index is {last}; members {leaderNode.ConfState}; leader sees {string.Join(", ", leaderNode.Status().Progress.Select(p => $"{p.Key}: {p.Value}"))}");
         }
+    }
+
+    private static void ProposeMembershipChange(TestCluster cluster, RaftNode leader, Random random, ConfState initial, ref ulong nextId)
+    {
+        var conf = leader.ConfState;
+        ConfChange change;
+        if (conf.IsJoint)
+        {
+            change = ConfChange.LeaveJoint;
+        }
+        else
+        {
+            var voters = conf.Voters;
+            var kind = random.Next(5);
+            if (kind == 0 && conf.Learners.Count > 0)
+            {
+                change = new ConfChange([new ConfChangeSingle(ConfChangeType.AddNode, conf.Learners[random.Next(conf.Learners.Count)])]);
+            }
+            else if (kind == 1 && voters.Count > 3)
+            {
+                change = new ConfChange([new ConfChangeSingle(ConfChangeType.RemoveNode, voters[random.Next(voters.Count)])]);
+            }
+            else if (kind == 2)
+            {
+                // Replace a voter (maybe the leader) through joint consensus; ids are never reused.
+                var id = nextId++;
+                cluster.AddNode(id, initial);
+                var transition = random.Next(2) == 0 ? ConfChangeTransition.JointImplicit : ConfChangeTransition.JointExplicit;
+                change = new ConfChange(
+                    [new ConfChangeSingle(ConfChangeType.AddNode, id), new ConfChangeSingle(ConfChangeType.RemoveNode, voters[random.Next(voters.Count)])],
+                    transition);
+            }
+            else if (voters.Count + conf.Learners.Count < 8)
+            {
+                var id = nextId++;
+                cluster.AddNode(id, initial);
+                change = new ConfChange([new ConfChangeSingle(random.Next(2) == 0 ? ConfChangeType.AddLearner : ConfChangeType.AddNode, id)]);
+            }
+            else
+            {
+                return;
+            }
+        }
+        leader.ProposeConfChange(change);
     }
 
     private static void Compact(TestCluster cluster, ulong id)
@@ -149,8 +240,9 @@ public sealed class RaftSafetyPropertyTests
         {
             return;
         }
-        storage.CreateSnapshot(applied - 1, node.ConfState, "snap"u8.ToArray());
-        storage.Compact(applied - 1);
+        // The snapshot is taken at the applied index, with the membership as of that index.
+        storage.CreateSnapshot(applied, node.ConfState, "snap"u8.ToArray());
+        storage.Compact(applied);
     }
 
     private static void Check(TestCluster cluster, Dictionary<ulong, (ulong Term, string Data)> committed)

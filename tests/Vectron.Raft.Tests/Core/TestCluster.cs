@@ -29,6 +29,16 @@ internal sealed class TestCluster
 
     public Func<RaftOptions, RaftOptions> Configure { get; }
 
+    /// <summary>Adds a node that knows only the initial membership (it learns the rest from the log or a snapshot).</summary>
+    public void AddNode(ulong id, ConfState initial)
+    {
+        var storage = new MemoryRaftStorage();
+        storage.SetConfState(initial);
+        Storages[id] = storage;
+        Nodes[id] = NewNode(id, storage, applied: 0);
+        Applied[id] = [];
+    }
+
     public SortedDictionary<ulong, RaftNode> Nodes { get; } = [];
 
     public Dictionary<ulong, MemoryRaftStorage> Storages { get; } = [];
@@ -45,6 +55,9 @@ internal sealed class TestCluster
     public Dictionary<ulong, ulong> LeadersByTerm { get; } = [];
 
     public double DropRate { get; set; }
+
+    /// <summary>Nodes whose removal some node applied (ids are never reused, so they are gone for good).</summary>
+    public HashSet<ulong> Removed { get; } = [];
 
     public RaftNode NewNode(ulong id, MemoryRaftStorage storage, ulong applied) =>
         new(Configure(new RaftOptions { Id = id, Random = new Random(_random.Next()), Applied = applied }), storage);
@@ -104,8 +117,17 @@ internal sealed class TestCluster
                 Applied[id].Add(entry);
                 if (entry.Type == EntryType.ConfChange)
                 {
-                    var conf = node.ApplyConfChange(ConfChangeCodec.Decode(entry.Data.Span));
-                    storage.SetConfState(conf);
+                    // The membership reaches storage with the next snapshot; a restart replays the
+                    // changes after it, so writing it anywhere else would apply them twice.
+                    var change = ConfChangeCodec.Decode(entry.Data.Span);
+                    node.ApplyConfChange(change);
+                    foreach (var single in change.Changes)
+                    {
+                        if (single.Type == ConfChangeType.RemoveNode)
+                        {
+                            Removed.Add(single.NodeId);
+                        }
+                    }
                 }
             }
             if (node.Role == RaftRole.Leader)
@@ -131,6 +153,7 @@ internal sealed class TestCluster
     /// <summary>Delivers every message in flight (and those they cause) until the cluster is quiet.</summary>
     public void Stabilize(int maxRounds = 1000)
     {
+        Message[] batch = [];
         for (var round = 0; round < maxRounds; round++)
         {
             foreach (var id in Nodes.Keys)
@@ -144,14 +167,15 @@ internal sealed class TestCluster
             {
                 return;
             }
-            var batch = InFlight.ToArray();
+            batch = [.. InFlight];
             InFlight.Clear();
             foreach (var m in batch)
             {
                 Deliver(m);
             }
         }
-        throw new InvalidOperationException("the cluster did not settle");
+        throw new InvalidOperationException("the cluster did not settle; in flight: "
+            + string.Join("; ", batch.Take(8).Select(m => $"{m.From}->{m.To} {m.Type} t{m.Term} i{m.Index} lt{m.LogTerm} c{m.Commit} n{m.Entries.Count} rej{m.Reject} hint{m.RejectHint}")));
     }
 
     /// <summary>Delivers one message in flight chosen at random (reordering), or drops it.</summary>
