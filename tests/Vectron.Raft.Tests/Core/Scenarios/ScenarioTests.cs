@@ -27,11 +27,14 @@ public sealed class ScenarioTests
     [MemberData(nameof(Files))]
     public void Scenario_PrintsTheExpectedOutput(string file)
     {
-        var result = ScenarioRunner.Run(file, File.ReadAllText(Path.Combine(OutputDirectory, file)));
+        // Rewriting reads the source script, not the copy in the output folder, so an edit made
+        // since the last build is kept rather than overwritten.
+        var path = Path.Combine(Rewrite ? SourceDirectory() : OutputDirectory, file);
+        var result = ScenarioRunner.Run(file, File.ReadAllText(path));
 
         if (Rewrite)
         {
-            File.WriteAllText(Path.Combine(SourceDirectory(), file), result.Rewritten);
+            File.WriteAllText(path, result.Rewritten);
             return;
         }
         if (result.Failure is { } failure)
