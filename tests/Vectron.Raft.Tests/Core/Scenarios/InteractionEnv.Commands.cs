@@ -10,7 +10,7 @@ namespace Vectron.Raft.Tests.Core.Scenarios;
 /// <item>add-nodes N [voters=(..)] [learners=(..)] [index=I] [prevote=B] [checkquorum=B] [election=E] [heartbeat=H]
 /// [max-inflight=N] [max-inflight-bytes=N] [max-msg-size=N] [max-uncommitted-size=N] [max-committed-size-per-ready=N]
 /// [read-only=safe|lease] [step-down-on-removal=B] [disable-proposal-forwarding=B] [transfer-timeout=T] [seed=S]</item>
-/// <item>campaign id · propose id data · propose-conf-change id [v4 r1 l5 ...] [transition=auto|implicit|explicit]</item>
+/// <item>restart id · campaign id · propose id data · propose-conf-change id [v4 r1 l5 ...] [transition=auto|implicit|explicit]</item>
 /// <item>tick id N · tick-election id · tick-heartbeat id</item>
 /// <item>process-ready id... · deliver-msgs id... [drop=(ids)] [type=T] · stabilize [id...]</item>
 /// <item>isolate id · partition (ids) (ids)... · heal</item>
@@ -26,6 +26,9 @@ internal sealed partial class InteractionEnv
         {
             case "add-nodes":
                 AddNodes(command);
+                break;
+            case "restart":
+                Restart(command.PositionalId(0));
                 break;
             case "campaign":
                 Node(command.PositionalId(0)).Raft.Campaign();
@@ -166,8 +169,31 @@ internal sealed partial class InteractionEnv
                 node.RestoreStateMachine(bootstrap);
             }
             _nodes.Add(node);
-            Line($"{id}: seed={seed} {raft.ConfState} Term:{raft.Term} Commit:{raft.Committed} Applied:{raft.Applied} LastIndex:{raft.LastIndex}");
+            DescribeNew(node);
         }
+    }
+
+    /// <summary>
+    /// Replaces node <paramref name="id"/> with one built from its storage alone, as after a crash:
+    /// volatile state is lost, the state machine restarts from the stored snapshot and committed
+    /// entries after it are applied again (membership changes included).
+    /// </summary>
+    private void Restart(ulong id)
+    {
+        var old = Node(id);
+        var snapshot = old.Storage.Inner.Snapshot;
+        old.Storage.Latest = null;
+        var options = old.Options with { Random = new Random(old.Seed), Applied = snapshot.Index };
+        var node = new ScenarioNode(id, old.Seed, options, old.Storage, new RaftNode(options, old.Storage));
+        node.RestoreStateMachine(snapshot);
+        _nodes[(int)(id - 1)] = node;
+        DescribeNew(node);
+    }
+
+    private void DescribeNew(ScenarioNode node)
+    {
+        var raft = node.Raft;
+        Line($"{node.Id}: seed={node.Seed} {raft.ConfState} Term:{raft.Term} Commit:{raft.Committed} Applied:{raft.Applied} LastIndex:{raft.LastIndex}");
     }
 
     private void Propose(ScenarioCommand command)
