@@ -94,8 +94,6 @@ internal sealed class ScenarioCommand
         return tokens;
     }
 
-    public bool Has(string key) => _named.ContainsKey(key);
-
     public string? Text(string key)
     {
         _used.Add(key);

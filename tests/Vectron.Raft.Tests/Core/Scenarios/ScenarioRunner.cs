@@ -60,12 +60,3 @@ internal static class ScenarioRunner
 
 /// <summary>The script with actual outputs, and the failure message (null when every output matched).</summary>
 internal sealed record ScenarioResult(string Rewritten, string? Failure);
-
-/// <summary>A scenario command could not run; the message names the file, line and command.</summary>
-internal sealed class ScenarioException : Exception
-{
-    public ScenarioException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
-}
