@@ -45,8 +45,13 @@ public sealed partial class RaftNode
         }
         var previous = pr.Next - 1;
         var entries = new List<Entry>();
+        // A full window in replication is unpaused only by a heartbeat response, so that a window
+        // whose messages were all lost recovers. That append carries no entries: it probes, and
+        // the in-flight caps stay caps (otherwise every heartbeat adds one more message beyond
+        // them). etcd's maybeSendAppend does the same.
+        var throttled = pr.State == ProgressState.Replicate && pr.Inflights.Full;
         if (!_log.TryTerm(previous, out var previousTerm)
-            || !_log.Entries(pr.Next, _log.LastIndex + 1, _options.MaxMessageBytes, entries))
+            || (!throttled && !_log.Entries(pr.Next, _log.LastIndex + 1, _options.MaxMessageBytes, entries)))
         {
             return SendSnapshot(to, pr);
         }
