@@ -320,20 +320,29 @@ public sealed partial class RaftNode
             bytes += entry.Data.Length;
         }
         _uncommittedBytes = Math.Max(0, _uncommittedBytes - bytes);
-        if (Role == RaftRole.Leader && _tracker.Config.AutoLeave && index >= _pendingConfIndex)
+        MaybeAutoLeave();
+    }
+
+    /// <summary>
+    /// A leader leaves an automatically-left joint configuration once entering it is applied. The
+    /// entry has empty data, so the uncommitted-bytes cap never refuses it; a leadership transfer in
+    /// progress does, and then the next applied entry or heartbeat tick retries.
+    /// </summary>
+    private void MaybeAutoLeave()
+    {
+        if (Role != RaftRole.Leader || !_tracker.Config.AutoLeave || _log.Applied < _pendingConfIndex || LeadTransferee != 0)
         {
-            // Leave the joint configuration now that entering it is applied. Empty data: it cannot be
-            // refused for size; a transfer in progress can refuse it, and then a later apply retries.
-            var result = StepCore(new Message
-            {
-                Type = MessageType.Propose,
-                From = Id,
-                Entries = [new Entry(0, 0, EntryType.ConfChange, ConfChangeCodec.Encode(ConfChange.LeaveJoint))],
-            });
-            if (result == ProposeResult.Accepted)
-            {
-                _pendingConfIndex = _log.LastIndex;
-            }
+            return;
+        }
+        var result = StepCore(new Message
+        {
+            Type = MessageType.Propose,
+            From = Id,
+            Entries = [new Entry(0, 0, EntryType.ConfChange, default)],
+        });
+        if (result == ProposeResult.Accepted)
+        {
+            _pendingConfIndex = _log.LastIndex;
         }
     }
 
