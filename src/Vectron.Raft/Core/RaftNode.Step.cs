@@ -42,11 +42,13 @@ public sealed partial class RaftNode
         }
         else if (m.Term < Term)
         {
-            if ((_options.CheckQuorum || _options.PreVote) && m.Type is MessageType.Heartbeat or MessageType.Append)
+            if (m.Type is MessageType.Heartbeat or MessageType.Append)
             {
-                // A stale leader (for example one cut off and then healed) learns the new term from
-                // this answer and steps down; otherwise, with check-quorum or pre-vote, nobody would
-                // tell it and it could disrupt elections forever.
+                // A stale leader (cut off, then healed) learns the new term from this answer and
+                // steps down. etcd answers only with check-quorum or pre-vote on, relying otherwise
+                // on our vote requests reaching the leader; but a node whose configuration is stale
+                // may not even know the leader, and then neither side ever moves (found by the
+                // seeded membership runs). Answering always is safe: it only carries our term.
                 Send(new Message { Type = MessageType.AppendResponse, To = m.From });
             }
             else if (m.Type == MessageType.PreVote)

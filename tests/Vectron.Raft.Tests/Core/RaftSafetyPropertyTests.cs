@@ -148,6 +148,7 @@ public sealed class RaftSafetyPropertyTests
                 // A host shuts a replica down once its removal is applied; without pre-vote and
                 // check-quorum a removed node that kept campaigning would disrupt the group forever.
                 var members = node.ConfState.Voters.Concat(node.ConfState.Learners).ToHashSet();
+                Console.WriteLine($"seed {seed}: settled at leader {leader} t{node.Term} {node.ConfState}");
                 foreach (var id in cluster.Nodes.Keys)
                 {
                     if (!members.Contains(id))
@@ -173,13 +174,15 @@ public sealed class RaftSafetyPropertyTests
         }
         Check(cluster, committed);
         // Leadership may have moved meanwhile (a removed leader steps down once leaving joint consensus).
-        var leaderNode = cluster.Nodes[cluster.Leader() ?? throw new InvalidOperationException("no leader at the end")];
+        var leaderNode = cluster.Nodes[cluster.Leader() ?? throw new InvalidOperationException(
+            "no leader at the end: " + string.Join("; ", cluster.Nodes.Where(kv => !cluster.Down.Contains(kv.Key)).Select(kv =>
+                $"{kv.Key} {kv.Value.Role} t{kv.Value.Term} lead{kv.Value.LeaderId} c{kv.Value.Committed} last{kv.Value.LastIndex} {kv.Value.ConfState}")))];
         var last = leaderNode.LastIndex;
         foreach (var id in leaderNode.ConfState.Voters.Concat(leaderNode.ConfState.Learners))
         {
             var node = cluster.Nodes[id];
             Assert.True(node.Committed == last,
-                $"seed {seed}: member {id} committed {node.Committed}, leader {leaderNode.Id}'s last index is {last}; members {leaderNode.ConfState}; leader sees {string.Join(", ", leaderNode.Status().Progress.Select(p => $"{p.Key}: {p.Value}"))}");
+                $"seed {seed}: member {id} committed {node.Committed} (down: {string.Join(' ', cluster.Down)}; {node.Role} t{node.Term} vote{node.Vote} lead{node.LeaderId} applied{node.Applied} last{node.LastIndex} {node.ConfState}), leader {leaderNode.Id} (t{leaderNode.Term})'s last index is {last}; members {leaderNode.ConfState}; leader sees {string.Join(", ", leaderNode.Status().Progress.Select(p => $"{p.Key}: {p.Value}"))}");
         }
     }
 
