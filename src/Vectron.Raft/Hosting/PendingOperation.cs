@@ -40,11 +40,12 @@ internal sealed class PendingProposal(ulong groupId, ulong clientId, ulong reque
 }
 
 /// <summary>A linearizable read waiting for its read index and then for the apply lane.</summary>
-internal sealed class PendingRead(ulong groupId, ulong readId, ReadOnlyMemory<byte> query, long deadlineTick) : PendingOperation(deadlineTick)
+internal sealed class PendingRead(ulong groupId, ReadOnlyMemory<byte> query, long deadlineTick) : PendingOperation(deadlineTick)
 {
     public ulong GroupId { get; } = groupId;
 
-    public ulong ReadId { get; } = readId;
+    /// <summary>The ReadIndex request id, set by the loop.</summary>
+    public ulong ReadId { get; set; }
 
     public ReadOnlyMemory<byte> Query { get; } = query;
 

@@ -83,69 +83,63 @@ public sealed partial class RaftHost
         {
             return Task.FromResult(RaftResult<ReadOnlyMemory<byte>>.Failure(RaftOutcome.Stopped));
         }
-        var completion = new TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var read = new PendingRead(groupId, query, Interlocked.Read(ref _tick) + _options.OperationTimeoutTicks);
         Post(() =>
         {
             if (!_groups.TryGetValue(groupId, out var group))
             {
-                completion.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Failure(RaftOutcome.UnknownGroup));
+                read.Fail(RaftOutcome.UnknownGroup);
                 return;
             }
             if (consistency == ReadConsistency.Stale)
             {
-                group.Lane.EnqueueLookup(query, completion);
+                group.Lane.EnqueueLookup(query, read.Completion);
                 return;
             }
-            var id = ++_nextReadId;
-            var read = new PendingRead(groupId, id, query, Interlocked.Read(ref _tick) + _options.OperationTimeoutTicks);
+            read.ReadId = ++_nextReadId;
             NoteActivity(group);
-            var result = group.Node.ReadIndex(id);
+            var result = group.Node.ReadIndex(read.ReadId);
             if (result != ProposeResult.Accepted)
             {
-                completion.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Failure(Map(result), group.Node.LeaderId));
+                read.Fail(Map(result), group.Node.LeaderId);
                 return;
             }
-            read.Completion.Task.ContinueWith(static (task, state) => ((TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>>)state!).TrySetResult(task.Result),
-                completion, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            group.Reads[id] = read;
+            group.Reads[read.ReadId] = read;
             _deadlines.Enqueue(read, read.DeadlineTick);
             MarkDirty(group);
         });
-        return completion.Task.WaitAsync(cancellationToken);
+        return read.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Asks this host's replica, which must lead, to hand leadership to <paramref name="target"/>; completes when this host sees the target lead.</summary>
     public Task<RaftResult<ulong>> TransferLeadershipAsync(ulong groupId, ulong target, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(target);
-        var completion = new TaskCompletionSource<RaftResult<ulong>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transfer = new PendingTransfer(groupId, target, Interlocked.Read(ref _tick) + _options.OperationTimeoutTicks);
         Post(() =>
         {
             if (!_groups.TryGetValue(groupId, out var group))
             {
-                completion.TrySetResult(RaftResult<ulong>.Failure(RaftOutcome.UnknownGroup));
+                transfer.Fail(RaftOutcome.UnknownGroup);
                 return;
             }
             if (group.Node.Role != RaftRole.Leader)
             {
-                completion.TrySetResult(RaftResult<ulong>.Failure(RaftOutcome.NotLeader, group.Node.LeaderId));
+                transfer.Fail(RaftOutcome.NotLeader, group.Node.LeaderId);
                 return;
             }
             if (target == NodeId)
             {
-                completion.TrySetResult(RaftResult<ulong>.Success(NodeId));
+                transfer.Completion.TrySetResult(RaftResult<ulong>.Success(NodeId));
                 return;
             }
-            var transfer = new PendingTransfer(groupId, target, Interlocked.Read(ref _tick) + _options.OperationTimeoutTicks);
-            transfer.Completion.Task.ContinueWith(static (task, state) => ((TaskCompletionSource<RaftResult<ulong>>)state!).TrySetResult(task.Result),
-                completion, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             group.Transfers.Add(transfer);
             _deadlines.Enqueue(transfer, transfer.DeadlineTick);
             NoteActivity(group);
             group.Node.TransferLeader(target);
             MarkDirty(group);
         });
-        return completion.Task.WaitAsync(cancellationToken);
+        return transfer.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Adds <paramref name="nodeId"/> as a voter (or promotes a learner).</summary>

@@ -97,6 +97,9 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
 
     internal RaftHostMetrics Metrics { get; }
 
+    /// <summary>Groups that tick (not quiesced).</summary>
+    internal int AwakeGroups => Volatile.Read(ref _awakeCount);
+
     /// <summary>Ticks processed so far.</summary>
     internal long CurrentTick => Interlocked.Read(ref _tick);
 
