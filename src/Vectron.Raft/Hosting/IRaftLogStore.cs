@@ -25,7 +25,4 @@ public interface IRaftLogStore
     /// <summary>Makes every update in <paramref name="batch"/> durable together; the views change only when it completes.</summary>
     /// <exception cref="ArgumentException">An update does not fit the group's log (a gap, or compaction past the end).</exception>
     ValueTask WriteAsync(RaftLogBatch batch, CancellationToken cancellationToken);
-
-    /// <summary>Forgets a group entirely (it was removed from this node); durable when it returns.</summary>
-    ValueTask DeleteGroupAsync(ulong groupId, CancellationToken cancellationToken);
 }

@@ -63,13 +63,6 @@ public sealed class MemoryRaftLogStore : IRaftLogStore
         return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public ValueTask DeleteGroupAsync(ulong groupId, CancellationToken cancellationToken)
-    {
-        _groups.Remove(groupId);
-        return ValueTask.CompletedTask;
-    }
-
     private MemoryRaftStorage Group(ulong groupId)
     {
         if (!_groups.TryGetValue(groupId, out var storage))
