@@ -11,6 +11,6 @@ public sealed class ThreadPoolApplyScheduler : IApplyScheduler
     {
         ArgumentNullException.ThrowIfNull(work);
         // The lane catches its own failures; the task is only observed through the lane.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state().AsTask(), work, preferLocal: false);
+        _ = Task.Run(() => work().AsTask());
     }
 }
