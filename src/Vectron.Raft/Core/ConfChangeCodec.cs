@@ -5,7 +5,8 @@ namespace Vectron.Raft.Core;
 /// <summary>
 /// The byte encoding of a <see cref="ConfChange"/> inside a log entry (docs/formats/raft.md):
 /// version 1, transition, change count (u16), then per change type (u8) and node id (u64), then the
-/// context length (u32) and bytes. All integers little-endian. The log frame around it is checksummed.
+/// context length (u32) and bytes. All integers little-endian. Empty data means "leave the joint
+/// configuration". The log frame around it is checksummed.
 /// </summary>
 public static class ConfChangeCodec
 {
@@ -38,6 +39,12 @@ public static class ConfChangeCodec
     /// <summary>Decodes a change; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static ConfChange Decode(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.IsEmpty)
+        {
+            // The leader's automatic leave of a joint configuration carries no data (so it is never
+            // refused for size).
+            return ConfChange.LeaveJoint;
+        }
         if (bytes.Length < 8)
         {
             throw new FormatException($"conf change: {bytes.Length} bytes is shorter than the 8-byte minimum");

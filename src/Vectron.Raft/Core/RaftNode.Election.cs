@@ -49,6 +49,8 @@ public sealed partial class RaftNode
         {
             _heartbeatElapsed = 0;
             StepCore(new Message { Type = MessageType.Beat, From = Id });
+            // An idle group whose automatic leave was refused during a transfer retries here.
+            MaybeAutoLeave();
         }
     }
 

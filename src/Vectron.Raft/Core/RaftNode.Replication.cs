@@ -45,8 +45,13 @@ public sealed partial class RaftNode
         }
         var previous = pr.Next - 1;
         var entries = new List<Entry>();
+        // A full window in replication is unpaused only by a heartbeat response, so that a window
+        // whose messages were all lost recovers. That append carries no entries: it probes, and
+        // the in-flight caps stay caps (otherwise every heartbeat adds one more message beyond
+        // them). etcd's maybeSendAppend does the same.
+        var throttled = pr.State == ProgressState.Replicate && pr.Inflights.Full;
         if (!_log.TryTerm(previous, out var previousTerm)
-            || !_log.Entries(pr.Next, _log.LastIndex + 1, _options.MaxMessageBytes, entries))
+            || (!throttled && !_log.Entries(pr.Next, _log.LastIndex + 1, _options.MaxMessageBytes, entries)))
         {
             return SendSnapshot(to, pr);
         }
@@ -183,12 +188,11 @@ public sealed partial class RaftNode
             BecomeFollower(Term + 1, 0);
             return false;
         }
+        // Unlike etcd, a snapshot whose membership does not include this node is installed: a node
+        // added after the snapshot was taken needs it as the prefix of the log that ends with its
+        // own addition (refusing it made the leader resend it forever). Code below does not assume
+        // this node is in the tracker.
         var conf = snapshot.Metadata.ConfState;
-        if (!conf.Voters.Contains(Id) && !conf.Learners.Contains(Id) && !conf.VotersOutgoing.Contains(Id))
-        {
-            // A snapshot whose configuration does not include us: ignore it.
-            return false;
-        }
         if (_log.MatchTerm(snapshot.Index, snapshot.Term))
         {
             // We already hold the snapshot's last entry: just move the commit index forward.

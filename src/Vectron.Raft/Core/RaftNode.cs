@@ -95,6 +95,12 @@ public sealed partial class RaftNode
     /// <summary>The last index in the log (stable or not).</summary>
     public ulong LastIndex => _log.LastIndex;
 
+    /// <summary>The first index still in the log (stable or not).</summary>
+    internal ulong FirstIndex => _log.FirstIndex;
+
+    /// <summary>The term of a held entry (including unstable ones); false when compacted or beyond the end.</summary>
+    internal bool TryGetLogTerm(ulong index, out ulong term) => _log.TryTerm(index, out term);
+
     /// <summary>The current membership.</summary>
     public ConfState ConfState => _tracker.ConfState();
 
@@ -314,20 +320,29 @@ public sealed partial class RaftNode
             bytes += entry.Data.Length;
         }
         _uncommittedBytes = Math.Max(0, _uncommittedBytes - bytes);
-        if (Role == RaftRole.Leader && _tracker.Config.AutoLeave && index >= _pendingConfIndex)
+        MaybeAutoLeave();
+    }
+
+    /// <summary>
+    /// A leader leaves an automatically-left joint configuration once entering it is applied. The
+    /// entry has empty data, so the uncommitted-bytes cap never refuses it; a leadership transfer in
+    /// progress does, and then the next applied entry or heartbeat tick retries.
+    /// </summary>
+    private void MaybeAutoLeave()
+    {
+        if (Role != RaftRole.Leader || !_tracker.Config.AutoLeave || _log.Applied < _pendingConfIndex || LeadTransferee != 0)
         {
-            // Leave the joint configuration now that entering it is applied. Empty data: it cannot be
-            // refused for size; a transfer in progress can refuse it, and then a later apply retries.
-            var result = StepCore(new Message
-            {
-                Type = MessageType.Propose,
-                From = Id,
-                Entries = [new Entry(0, 0, EntryType.ConfChange, ConfChangeCodec.Encode(ConfChange.LeaveJoint))],
-            });
-            if (result == ProposeResult.Accepted)
-            {
-                _pendingConfIndex = _log.LastIndex;
-            }
+            return;
+        }
+        var result = StepCore(new Message
+        {
+            Type = MessageType.Propose,
+            From = Id,
+            Entries = [new Entry(0, 0, EntryType.ConfChange, default)],
+        });
+        if (result == ProposeResult.Accepted)
+        {
+            _pendingConfIndex = _log.LastIndex;
         }
     }
 
