@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vectron.Raft.Core;
+
+namespace Vectron.Raft.Hosting;
+
+/// <summary>
+/// Runs many Raft groups in one process (one host per node, like Dragonboat's NodeHost). One
+/// consensus loop steps every group with work, sends the messages that may leave before
+/// persistence, persists every group's entries and hard state with one <see cref="IRaftLogStore"/>
+/// write (one sync), sends the rest (batched per destination node), hands committed entries to
+/// each group's apply lane and advances the groups.
+/// </summary>
+/// <remarks>
+/// <para>Threads: only <see cref="Start"/> starts any (the loop and a tick timer). Without it the
+/// host is driven synchronously by <see cref="ProcessOnce"/> and <see cref="AddTicks"/> (the
+/// deterministic simulation). The client methods are thread-safe; they queue work for the loop.</para>
+/// <para>Quiescence: a group with no activity (anything but heartbeats) for
+/// <see cref="RaftHostOptions.QuiesceAfterTicks"/> ticks, a known leader, and (on the leader) every
+/// member's log matching and everything committed and handed over, stops ticking: no heartbeats, no
+/// election timer. A quiescing leader tells its followers, which stop too. Any message other than a
+/// heartbeat, any client operation, and any unreachable report wakes the group. Stopping the clock
+/// cannot break safety (Raft's safety never depends on timing); liveness holds because a woken
+/// follower keeps ticking: if the leader is gone, its pre-votes wake the other members, whose
+/// leader lease then runs out, and an election follows.</para>
+/// </remarks>
+public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
+{
+    private readonly RaftHostOptions _options;
+    private readonly IRaftLogStore _store;
+    private readonly IRaftSnapshotStore _snapshots;
+    private readonly ITransport _transport;
+    private readonly IApplyScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    // Work for the loop, queued from any thread.
+    private readonly ConcurrentQueue<Func<ValueTask>> _commands = new();
+    private readonly ConcurrentQueue<RaftMessageBatch> _incoming = new();
+    private readonly ConcurrentQueue<(ulong From, SnapshotChunk Chunk)> _incomingChunks = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private int _signaled;
+    private long _pendingTicks;
+
+    // Operations waiting for an outcome, completed from the loop or the apply lanes.
+    private readonly ConcurrentDictionary<(ulong Group, ulong Client, ulong Request), PendingProposal> _proposals = new();
+    private readonly ConcurrentDictionary<ulong, PendingConfChange> _confChanges = new();
+    private readonly ConcurrentDictionary<ulong, ApplyLane> _lanes = new();
+    private long _pendingProposalCount;
+    private long _nextOperationId;
+
+    // Loop-only state.
+    private readonly Dictionary<ulong, RaftGroup> _groups = [];
+    private readonly HashSet<RaftGroup> _awake = [];
+    private readonly List<RaftGroup> _tickList = [];
+    private readonly List<RaftGroup> _dirty = [];
+    private readonly PriorityQueue<PendingOperation, long> _deadlines = new();
+    private readonly Dictionary<(ulong Group, ulong From), MemoryStream> _snapshotAssemblies = [];
+    private readonly Dictionary<ulong, List<GroupMessage>> _outgoing = [];
+    private readonly Dictionary<ulong, List<ulong>> _outgoingQuiesce = [];
+    private long _tick;
+    private ulong _nextReadId;
+    private int _quiescedCount;
+
+    private CancellationTokenSource? _stopping;
+    private ITimer? _timer;
+    private Task? _loop;
+    private volatile bool _stopped;
+
+    /// <summary>Creates a host and binds it to <paramref name="transport"/>; no thread starts until <see cref="Start"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public RaftHost(RaftHostOptions options, IRaftLogStore store, IRaftSnapshotStore snapshots, ITransport transport)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentNullException.ThrowIfNull(transport);
+        options.Validate();
+        _options = options;
+        _store = store;
+        _snapshots = snapshots;
+        _transport = transport;
+        _scheduler = options.ApplyScheduler ?? ThreadPoolApplyScheduler.Instance;
+        _time = options.TimeProvider;
+        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RaftHost>();
+        NodeId = options.NodeId;
+        Metrics = new RaftHostMetrics(NodeId, _time, SumBacklogs, () => Interlocked.Read(ref _pendingProposalCount),
+            () => Volatile.Read(ref _awakeCount), () => Volatile.Read(ref _quiescedCount));
+        transport.Bind(NodeId, this);
+    }
+
+    private int _awakeCount;
+
+    /// <summary>This node's id.</summary>
+    public ulong NodeId { get; }
+
+    internal RaftHostMetrics Metrics { get; }
+
+    /// <summary>Groups that tick (not quiesced).</summary>
+    internal int AwakeGroups => Volatile.Read(ref _awakeCount);
+
+    /// <summary>Ticks processed so far.</summary>
+    internal long CurrentTick => Interlocked.Read(ref _tick);
+
+    /// <summary>Starts the consensus loop and the tick timer (<see cref="RaftHostOptions.TickInterval"/> on the options' clock).</summary>
+    /// <exception cref="InvalidOperationException">Already started or stopped.</exception>
+    public void Start()
+    {
+        if (_loop is not null || _stopped)
+        {
+            throw new InvalidOperationException("the host was already started or stopped");
+        }
+        _stopping = new CancellationTokenSource();
+        var token = _stopping.Token;
+        _loop = Task.Factory.StartNew(() => RunLoopAsync(token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _timer = _time.CreateTimer(static state => ((RaftHost)state!).AddTicks(1), this, _options.TickInterval, _options.TickInterval);
+    }
+
+    /// <summary>Stops the loop and the timer; operations still waiting end with <see cref="RaftOutcome.Stopped"/>.</summary>
+    public async ValueTask StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_stopping is not null && _loop is not null)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The loop was waiting for work.
+            }
+            _stopping.Dispose();
+        }
+        FailEverything(RaftOutcome.Stopped);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        Metrics.Dispose();
+        _signal.Dispose();
+    }
+
+    /// <summary>
+    /// Starts a group on this host: restarts it from the log store when it has state, else
+    /// bootstraps it with <see cref="RaftGroupConfig.InitialMembers"/> (or joins, when empty).
+    /// Completes once the group runs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The group already runs on this host.</exception>
+    public Task StartGroupAsync(RaftGroupConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(config.StateMachine);
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(async () =>
+        {
+            try
+            {
+                await StartGroupOnLoopAsync(config, cancellationToken).ConfigureAwait(false);
+                completion.TrySetResult();
+            }
+#pragma warning disable CA1031 // Handed to the caller through the task.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                completion.TrySetException(exception);
+            }
+        });
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The group's Raft status as the loop sees it, or null when the group does not run here.</summary>
+    public Task<RaftStatus?> GetStatusAsync(ulong groupId, CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletionSource<RaftStatus?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => completion.TrySetResult(_groups.TryGetValue(groupId, out var group) ? group.Node.Status() : null));
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Adds ticks for the loop to process (the timer's callback; the simulation calls it directly).</summary>
+    internal void AddTicks(int count)
+    {
+        Interlocked.Add(ref _pendingTicks, count);
+        Signal();
+    }
+
+    /// <summary>Runs one loop iteration on the calling thread; true when more work is already waiting.</summary>
+    internal bool ProcessOnce() => ProcessOnceAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The group as the loop holds it (tests and the simulation, from the driving thread only).</summary>
+    internal RaftGroup? GroupOf(ulong groupId) => _groups.GetValueOrDefault(groupId);
+
+    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _signaled, 0);
+                while (await ProcessOnceAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failed loop (a storage failure) must not vanish silently: log and fail every caller.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            RaftHostLog.LoopFailed(_logger, exception, NodeId);
+            _stopped = true;
+            FailEverything(RaftOutcome.Stopped);
+        }
+    }
+
+    private void Post(Action action) => Post(() =>
+    {
+        action();
+        return ValueTask.CompletedTask;
+    });
+
+    private void Post(Func<ValueTask> command)
+    {
+        _commands.Enqueue(command);
+        Signal();
+    }
+
+    private void Signal()
+    {
+        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    private long SumBacklogs()
+    {
+        long total = 0;
+        foreach (var lane in _lanes.Values)
+        {
+            total += lane.Backlog;
+        }
+        return total;
+    }
+
+    private async ValueTask StartGroupOnLoopAsync(RaftGroupConfig config, CancellationToken cancellationToken)
+    {
+        var groupId = config.GroupId;
+        if (_groups.ContainsKey(groupId))
+        {
+            throw new InvalidOperationException($"group {groupId} already runs on node {NodeId}");
+        }
+        var bootstrap = !_store.Contains(groupId) && config.InitialMembers.Count > 0;
+        if (bootstrap)
+        {
+            // As etcd's Bootstrap: the founding membership is a run of committed conf-change entries
+            // at term 1, identical on every founder, so a member that joins later learns it from the log.
+            var entries = new List<Entry>(config.InitialMembers.Count);
+            foreach (var member in config.InitialMembers)
+            {
+                var change = new ConfChange([new ConfChangeSingle(ConfChangeType.AddNode, member)]);
+                entries.Add(new Entry((ulong)entries.Count + 1, 1, EntryType.ConfChange, ConfChangeCodec.Encode(change)));
+            }
+            var batch = new RaftLogBatch();
+            batch.Add(new RaftGroupUpdate(groupId) { Entries = entries, HardState = new HardState(1, 0, (ulong)entries.Count) });
+            await _store.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        var storage = _store.OpenGroup(groupId);
+        var snapshot = _store.SnapshotMetadata(groupId);
+        var node = new RaftNode(new RaftOptions
+        {
+            Id = NodeId,
+            ElectionTicks = _options.ElectionTicks,
+            HeartbeatTicks = _options.HeartbeatTicks,
+            Applied = snapshot.Index,
+            MaxMessageBytes = _options.MaxMessageBytes,
+            Random = new Random(MixSeed(_options.RandomSeed, groupId, NodeId)),
+        }, storage);
+        var lane = new ApplyLane(this, groupId, config.StateMachine, snapshot, _options, _snapshots, _scheduler);
+        if (snapshot.Index > 0)
+        {
+            lane.EnqueueRestore(snapshot);
+        }
+        var group = new RaftGroup(groupId, node, storage, lane, snapshot.Index);
+        _groups[groupId] = group;
+        _lanes[groupId] = lane;
+        _awake.Add(group);
+        Interlocked.Increment(ref _awakeCount);
+        MarkDirty(group);
+        RaftHostLog.GroupStarted(_logger, NodeId, groupId, bootstrap, snapshot.Index);
+    }
+
+    private static int MixSeed(int seed, ulong groupId, ulong nodeId)
+    {
+        // Not HashCode.Combine: it is randomized per process, and simulations must replay.
+        var mixed = unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (groupId * 0xC2B2AE3D27D4EB4FUL) ^ (nodeId * 0x165667B19E3779F9UL));
+        return unchecked((int)(mixed ^ (mixed >> 32)));
+    }
+
+    private void FailEverything(RaftOutcome outcome)
+    {
+        foreach (var (key, proposal) in _proposals)
+        {
+            if (_proposals.TryRemove(new KeyValuePair<(ulong, ulong, ulong), PendingProposal>(key, proposal)))
+            {
+                Interlocked.Decrement(ref _pendingProposalCount);
+                proposal.Group?.ProposalEnded();
+                proposal.Fail(outcome);
+            }
+        }
+        foreach (var (id, change) in _confChanges)
+        {
+            if (_confChanges.TryRemove(new KeyValuePair<ulong, PendingConfChange>(id, change)))
+            {
+                change.Fail(outcome);
+            }
+        }
+        // Reads and transfers live in loop-owned lists; with the loop stopped their deadlines are all that remain.
+        while (_deadlines.TryDequeue(out var operation, out _))
+        {
+            operation.Fail(outcome);
+        }
+    }
+}
