@@ -23,6 +23,12 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
         string root = options.Directory ?? System.IO.Directory.CreateTempSubdirectory("vectron-bench-raft-").FullName;
         try
         {
+            if (options.IdleGroups > 0)
+            {
+                RunIdle(Path.Combine(root, "idle")).GetAwaiter().GetResult();
+                return 0;
+            }
+
             var runs = new List<RaftRun>();
             for (int rep = 0; rep < options.Repetitions; rep++)
             {
@@ -82,6 +88,84 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
                 LatencyStatistics.Percentile(all, 99),
                 (after.Syncs - before.Syncs) / seconds,
                 failed);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var engine in engines)
+            {
+                engine.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the idle groups (every host a member of each), waits until no Raft message has been delivered for a
+    /// second (the groups quiesced) or 120 s passed, then measures this process's CPU time over the timed phase.
+    /// </summary>
+    private async Task RunIdle(string directory)
+    {
+        var network = new InMemoryNetwork();
+        var engines = new List<LogEngine>();
+        var hosts = new List<RaftHost>();
+        try
+        {
+            ulong[] members = [.. Enumerable.Range(1, options.Members).Select(i => (ulong)i)];
+            foreach (ulong id in members)
+            {
+                var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Combine(directory, $"node-{id}") });
+                engines.Add(engine);
+                var host = new RaftHost(new RaftHostOptions { NodeId = id, RandomSeed = (int)id }, new LogEngineRaftLogStore(engine),
+                    new MemoryRaftSnapshotStore(), network.CreateTransport());
+                hosts.Add(host);
+                host.Start();
+            }
+            for (ulong group = 1; group <= (ulong)options.IdleGroups; group++)
+            {
+                foreach (var host in hosts)
+                {
+                    await host.StartGroupAsync(new RaftGroupConfig(group, new DiscardingStateMachine()) { InitialMembers = members }).ConfigureAwait(false);
+                }
+            }
+
+            var settle = Stopwatch.StartNew();
+            long delivered = network.DeliveredMessages;
+            var quiet = Stopwatch.StartNew();
+            while (quiet.Elapsed < TimeSpan.FromSeconds(1) && settle.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+                long now = network.DeliveredMessages;
+                if (now != delivered)
+                {
+                    delivered = now;
+                    quiet.Restart();
+                }
+            }
+            diagnostics.WriteLine($"{options.IdleGroups} groups settled after {settle.Elapsed.TotalSeconds:F1} s ({network.DeliveredMessages} messages delivered)");
+
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            long messagesBefore = network.DeliveredMessages;
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(options.Seconds)).ConfigureAwait(false);
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            double seconds = wall.Elapsed.TotalSeconds;
+            var result = new Dictionary<string, object>
+            {
+                ["benchmark"] = "raft-idle",
+                ["members"] = options.Members,
+                ["idle_groups"] = options.IdleGroups,
+                ["seconds"] = options.Seconds,
+                ["settle_sec"] = Math.Round(settle.Elapsed.TotalSeconds, 1),
+                ["cpu_percent_of_one_core"] = Math.Round(100 * cpu / seconds, 2),
+                ["messages_per_sec"] = Math.Round((network.DeliveredMessages - messagesBefore) / seconds, 1),
+            };
+            output.WriteLine(JsonSerializer.Serialize(result));
         }
         finally
         {

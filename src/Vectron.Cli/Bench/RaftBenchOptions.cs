@@ -10,7 +10,7 @@ internal sealed record RaftBenchOptions
     public const string CommandName = "vectron bench raft";
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
-        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps");
+        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups");
 
     private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create<string>(StringComparer.Ordinal);
 
@@ -32,6 +32,9 @@ internal sealed record RaftBenchOptions
     /// <summary>Timed phases to run (each on a fresh group); medians are reported.</summary>
     public int Repetitions { get; init; } = 1;
 
+    /// <summary>When above 0: instead of writes, start this many idle groups on the M hosts and measure the process's CPU once they settle.</summary>
+    public int IdleGroups { get; init; }
+
     /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>
     /// <exception cref="CliException">An argument is unknown, malformed or out of range.</exception>
     public static RaftBenchOptions Parse(IReadOnlyList<string> arguments)
@@ -45,6 +48,7 @@ internal sealed record RaftBenchOptions
             Seconds = list.GetDouble("seconds", 5, 0.1, 3_600),
             Directory = list.GetString("dir"),
             Repetitions = list.GetInt32("reps", 1, 1, 100),
+            IdleGroups = list.GetInt32("idle-groups", 0, 0, 100_000),
         };
     }
 }

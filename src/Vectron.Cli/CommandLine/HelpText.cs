@@ -119,6 +119,9 @@ internal static class HelpText
           --seconds S          seconds of the timed phase (default 5)
           --reps R             timed phases, report medians (default 1)
           --dir DIR            where to write (default: a new temporary directory, deleted after)
+          --idle-groups N      instead: start N idle groups (all M hosts members of each), wait
+                               until no message flows for a second (they quiesced), then print
+                               cpu_percent_of_one_core used by the whole process over S seconds
 
         """;
 
