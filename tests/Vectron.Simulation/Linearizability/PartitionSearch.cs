@@ -59,7 +59,6 @@ internal sealed class PartitionSearch
     {
         int count = _operations.Count;
         var completedSet = new Bitset(_events.Count);
-        var optionalSet = new Bitset(_optional.Count);
         var cache = new LinearizationCache();
 
         // The linearization so far. Per operation placed: the operation, the state before it, its call entry (completed
@@ -140,10 +139,9 @@ internal sealed class PartitionSearch
                 int undone = stackOperation[depth];
                 state = stackState[depth];
                 stackState[depth] = null;
+                Unplace(undone, completedSet);
                 if (_operations[undone].IsUnknown)
                 {
-                    _optional.Unplace(undone);
-                    optionalSet.Remove(_optional.Member(undone));
                     barrier = stackBarrier[depth];
                     Prepare(barrier, state, AfterOptional(stackOperation, depth));
                     candidate = stackPosition[depth] + 1;
@@ -151,7 +149,6 @@ internal sealed class PartitionSearch
                 else
                 {
                     _events.Unlift(stackPosition[depth]);
-                    completedSet.Remove(_completedMember[undone]);
                     remaining++;
                     entry = _events.Next(stackPosition[depth]);
                     candidate = None;
@@ -164,10 +161,8 @@ internal sealed class PartitionSearch
             var (legal, after) = KeyValueModel.Step(state, call.Input, call.Output);
             if (legal)
             {
-                var set = call.IsUnknown ? optionalSet : completedSet;
-                int member = call.IsUnknown ? _optional.Member(operation) : _completedMember[operation];
-                set.Add(member);
-                if (cache.TryAdd(completedSet, optionalSet, after))
+                Place(operation, completedSet);
+                if (cache.TryAdd(completedSet, _optional.Placed, _optional.DeadWritesPlaced, after))
                 {
                     stackOperation[depth] = operation;
                     stackState[depth] = state;
@@ -175,11 +170,7 @@ internal sealed class PartitionSearch
                     stackBarrier[depth] = barrier;
                     depth++;
                     state = after;
-                    if (call.IsUnknown)
-                    {
-                        _optional.Place(operation);
-                    }
-                    else
+                    if (!call.IsUnknown)
                     {
                         _events.Lift(entry);
                         remaining--;
@@ -190,7 +181,7 @@ internal sealed class PartitionSearch
                     continue;
                 }
 
-                set.Remove(member);
+                Unplace(operation, completedSet);
             }
 
             if (candidate == None)
@@ -204,6 +195,26 @@ internal sealed class PartitionSearch
         }
 
         return (steps, null);
+    }
+
+    // Records operation in the configuration (the sets the cache keys on); Unplace undoes the latest Place.
+    private void Place(int operation, Bitset completedSet)
+    {
+        if (!_operations[operation].IsUnknown)
+        {
+            completedSet.Add(_completedMember[operation]);
+        }
+
+        _optional.OnPlaced(operation);
+    }
+
+    private void Unplace(int operation, Bitset completedSet)
+    {
+        _optional.OnUnplaced(operation);
+        if (!_operations[operation].IsUnknown)
+        {
+            completedSet.Remove(_completedMember[operation]);
+        }
     }
 
     private bool AfterOptional(int[] stackOperation, int depth) => depth > 0 && _operations[stackOperation[depth - 1]].IsUnknown;
