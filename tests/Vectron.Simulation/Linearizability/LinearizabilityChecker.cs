@@ -21,7 +21,10 @@ internal static class LinearizabilityChecker
     /// clients, where a linearizable history needs a few steps per operation per concurrent client, while a hopeless
     /// search still ends in seconds rather than never.
     /// </summary>
-    public const long DefaultMaxStepsPerKey = 20_000_000;
+    public const long DefaultMaxStepsPerKey = 30_000_000;
+
+    /// <summary>The most steps spent per illegal key on finding the longest linearization for the diagnosis.</summary>
+    public const long MaxDiagnosisStepsPerKey = 1_000_000;
 
     /// <summary>Checks <paramref name="history"/> against <see cref="KeyValueModel"/>, every key starting absent.</summary>
     /// <param name="history">The history.</param>
@@ -57,7 +60,7 @@ internal static class LinearizabilityChecker
         long steps = 0;
         foreach (string key in keys)
         {
-            var (keySteps, failure) = new PartitionSearch(key, partitions[key]).Run(maxStepsPerKey);
+            var (keySteps, failure) = CheckKey(key, partitions[key], maxStepsPerKey);
             steps += keySteps;
             if (failure is not null)
             {
@@ -70,5 +73,28 @@ internal static class LinearizabilityChecker
         }
 
         return new CheckResult(verdict, failures, steps);
+    }
+
+    private static (long Steps, KeyFailure? Failure) CheckKey(string key, List<Operation> operations, long maxSteps)
+    {
+        var (steps, failure) = new PartitionSearch(key, operations).Run(maxSteps, Pruning.Eager);
+        if (failure is not { Verdict: Verdict.Illegal } || steps == maxSteps)
+        {
+            return (steps, failure);
+        }
+
+        // The eager search proves the violation but backs out of each dead end as soon as it sees it coming, so its
+        // longest linearization stops short of the operation that fails. Search again, pruning only dead ends about to
+        // be hit, for a linearization that runs up to that operation; within a smaller budget, since the longest found
+        // so far is still a good diagnosis if this search does not finish.
+        long budget = Math.Min(maxSteps - steps, MaxDiagnosisStepsPerKey);
+        var (diagnosisSteps, diagnosis) = new PartitionSearch(key, operations).Run(budget, Pruning.Imminent);
+        if (diagnosis is null)
+        {
+            throw new InvalidOperationException($"linearizability search on key {key}: the pruned search found a violation, the plain one a linearization");
+        }
+
+        steps += diagnosisSteps;
+        return (steps, diagnosis with { Verdict = Verdict.Illegal, Steps = steps });
     }
 }

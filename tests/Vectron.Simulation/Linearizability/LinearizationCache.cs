@@ -22,25 +22,33 @@ namespace Vectron.Simulation.Linearizability;
 /// </remarks>
 internal sealed class LinearizationCache
 {
-    private readonly Dictionary<Key, List<(ulong[] Placed, int Dead)>> _entries = new(KeyComparer.Instance);
+    // Per (completed set, state): the minimal (unknown set, dead count) pairs, an antichain; an array because it almost
+    // always holds one pair, and is replaced whole in the rare case it changes.
+    private readonly Dictionary<Key, (ulong[] Placed, int Dead)[]> _entries = new(KeyComparer.Instance);
 
     /// <summary>The number of (completed set, state) pairs remembered.</summary>
     public int Count => _entries.Count;
 
     /// <summary>
-    /// Remembers the configuration (<paramref name="completed"/>, <paramref name="placed"/> and
-    /// <paramref name="deadPlaced"/>, <paramref name="state"/>) unless it, or one like it that placed a subset of
-    /// <paramref name="placed"/> and at most <paramref name="deadPlaced"/> interchangeable writes, is already remembered.
+    /// Remembers the configuration (completed set, <paramref name="placed"/> and <paramref name="deadPlaced"/>,
+    /// <paramref name="state"/>) unless it, or one like it that placed a subset of <paramref name="placed"/> and at most
+    /// <paramref name="deadPlaced"/> interchangeable writes, is already remembered.
     /// </summary>
+    /// <param name="completedFloor">The smallest completed operation not placed: every one below it is.</param>
+    /// <param name="completedWindow">The words of the completed set from the floor to the last operation that can be placed while the floor is not.</param>
+    /// <param name="completedHash">The hash of the whole completed set.</param>
+    /// <param name="placed">The unknown operations placed (see <see cref="OptionalOperations.Placed"/>).</param>
+    /// <param name="deadPlaced">The unknown writes of dead values placed.</param>
+    /// <param name="state">The model state.</param>
     /// <returns>Whether the configuration is new (and so worth exploring).</returns>
-    public bool TryAdd(Bitset completed, Bitset placed, int deadPlaced, string? state)
+    public bool TryAdd(int completedFloor, ReadOnlyMemory<ulong> completedWindow, ulong completedHash, Bitset placed, int deadPlaced, string? state)
     {
         // Probe with a view of the live words; copy them only for a configuration that is kept.
-        var probe = new Key(completed.Words, completed.Hash, state);
+        var probe = new Key(completedFloor, completedWindow, completedHash, state);
         var words = placed.Words.Span;
         if (!_entries.TryGetValue(probe, out var minimal))
         {
-            _entries.Add(probe with { Words = completed.Words.ToArray() }, [(words.ToArray(), deadPlaced)]);
+            _entries.Add(probe with { Window = completedWindow.ToArray() }, [(words.ToArray(), deadPlaced)]);
             return true;
         }
 
@@ -53,17 +61,17 @@ internal sealed class LinearizationCache
         }
 
         // The new configuration is minimal; drop those it dominates to keep the list an antichain.
-        int kept = 0;
-        for (int index = 0; index < minimal.Count; index++)
+        var kept = new List<(ulong[] Placed, int Dead)>(minimal.Length + 1);
+        foreach (var entry in minimal)
         {
-            if (deadPlaced > minimal[index].Dead || !IsSubset(words, minimal[index].Placed))
+            if (deadPlaced > entry.Dead || !IsSubset(words, entry.Placed))
             {
-                minimal[kept++] = minimal[index];
+                kept.Add(entry);
             }
         }
 
-        minimal.RemoveRange(kept, minimal.Count - kept);
-        minimal.Add((words.ToArray(), deadPlaced));
+        kept.Add((words.ToArray(), deadPlaced));
+        _entries[probe] = [.. kept];
         return true;
     }
 
@@ -80,7 +88,9 @@ internal sealed class LinearizationCache
         return true;
     }
 
-    private readonly record struct Key(ReadOnlyMemory<ulong> Words, ulong Hash, string? State);
+    // The completed set as its floor and the window above it: the set holds every operation below the floor and none
+    // past the window (an operation is only placed while every earlier-returning one is), so these determine it.
+    private readonly record struct Key(int Floor, ReadOnlyMemory<ulong> Window, ulong Hash, string? State);
 
     private sealed class KeyComparer : IEqualityComparer<Key>
     {
@@ -88,8 +98,9 @@ internal sealed class LinearizationCache
 
         public bool Equals(Key x, Key y) =>
             x.Hash == y.Hash
+            && x.Floor == y.Floor
             && string.Equals(x.State, y.State, StringComparison.Ordinal)
-            && x.Words.Span.SequenceEqual(y.Words.Span);
+            && x.Window.Span.SequenceEqual(y.Window.Span);
 
         public int GetHashCode(Key obj) =>
             HashCode.Combine(obj.Hash, obj.State is null ? 0 : StringComparer.Ordinal.GetHashCode(obj.State));
