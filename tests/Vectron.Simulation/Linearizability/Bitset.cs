@@ -26,9 +26,6 @@ internal sealed class Bitset
     /// <summary>One more than the largest member the set can hold.</summary>
     public int Capacity { get; }
 
-    /// <summary>The number of members.</summary>
-    public int Count { get; private set; }
-
     /// <summary>The Zobrist hash of the members: equal sets have equal hashes.</summary>
     public ulong Hash { get; private set; }
 
@@ -50,7 +47,6 @@ internal sealed class Bitset
         Debug.Assert(!Contains(index), "added twice");
         _words[index >> 6] |= 1UL << index;
         Hash ^= Scramble(index);
-        Count++;
         if (index == FirstAbsent)
         {
             FirstAbsent = FindAbsent(index + 1);
@@ -63,7 +59,6 @@ internal sealed class Bitset
         Debug.Assert(Contains(index), "removed a non-member");
         _words[index >> 6] &= ~(1UL << index);
         Hash ^= Scramble(index);
-        Count--;
         FirstAbsent = Math.Min(FirstAbsent, index);
     }
 

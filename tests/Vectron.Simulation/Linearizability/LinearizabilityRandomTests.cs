@@ -101,6 +101,28 @@ public sealed class LinearizabilityRandomTests
         _output.WriteLine($"{history.Operations.Count} operations, {CountUnknown(history)} unknown: {result.Steps} search steps");
     }
 
+    /// <summary>
+    /// The same with a read planted midway to return a value overwritten before it began: refuted within the default
+    /// budget, and the diagnosis names that read.
+    /// </summary>
+    [Fact]
+    public void Check_FourThousandOperationsOnOneKeyWithOneImpossibleRead_IsIllegalWithinDefaultBudget()
+    {
+        const ulong seed = 1;
+        var workload = new RegisterWorkload(Clients: 8, Keys: 1, OperationsPerClient: 500, MaxDuration: 8, MaxGap: 2, UnknownPercent: 1);
+        var history = RegisterSimulation.Run(seed, workload);
+        var candidates = ImpossibleReads.Find(history);
+        var (read, value) = candidates[candidates.Count / 2];
+        var mutated = ImpossibleReads.WithReadOf(history, read, value);
+
+        var result = LinearizabilityChecker.Check(mutated);
+
+        string context = $"read #{read.Id} made to return {OperationText.Value(value)}";
+        Assert.True(result.Verdict == Verdict.Illegal, Explain(seed, mutated, result, $"expected Illegal: {context}"));
+        Assert.True(result.FirstFailure!.FirstNotLinearized?.Id == read.Id, Explain(seed, mutated, result, $"expected the diagnosis to name #{read.Id}: {context}"));
+        _output.WriteLine($"{context}: {result.Steps} search steps, longest linearization {result.FirstFailure.LongestLinearization.Count} operations");
+    }
+
     // Varied per seed: from one client on one key to six clients on three keys, from little overlap to heavy overlap.
     // Time always moves on (durations and gaps may be 0, their maxima not): a workload stuck at one instant makes every
     // operation concurrent with every other, a search no checker finishes and no simulation clock produces.

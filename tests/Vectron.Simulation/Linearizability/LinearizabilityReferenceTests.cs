@@ -96,13 +96,13 @@ public sealed class LinearizabilityReferenceTests
         return new History(operations);
     }
 
-    // Up to twelve operations on one or two keys with random overlapping intervals; outputs come from an atomic
+    // Up to fourteen operations on one or two keys with random overlapping intervals; outputs come from an atomic
     // execution (each operation takes effect at a random instant in its interval), then four times in five one
     // completed output is replaced at random.
     private static History TinyHistory(ulong seed)
     {
         var random = new SplitMix(seed);
-        int count = 1 + random.Next(12);
+        int count = 1 + random.Next(14);
         bool twoKeys = random.Percent(20);
         var planned = new List<(Interval Interval, long Effect, ulong Tiebreak, bool TakesEffect)>();
         for (int index = 0; index < count; index++)
@@ -117,7 +117,7 @@ public sealed class LinearizabilityReferenceTests
                 1 => KeyValueInput.Write(key, value),
                 _ => KeyValueInput.CompareAndSet(key, Values[random.Next(4)], value),
             };
-            bool unknown = random.Percent(25);
+            bool unknown = random.Percent(30);
             long effect = unknown ? random.Between(call, call + 10) : random.Between(call, end);
             bool takesEffect = !unknown || random.Percent(50);
             planned.Add((new Interval(index % 3, input, call, unknown ? null : end, null), effect, random.Next(), takesEffect));

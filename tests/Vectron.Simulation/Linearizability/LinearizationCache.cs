@@ -26,9 +26,6 @@ internal sealed class LinearizationCache
     // always holds one pair, and is replaced whole in the rare case it changes.
     private readonly Dictionary<Key, (ulong[] Placed, int Dead)[]> _entries = new(KeyComparer.Instance);
 
-    /// <summary>The number of (completed set, state) pairs remembered.</summary>
-    public int Count => _entries.Count;
-
     /// <summary>
     /// Remembers the configuration (completed set, <paramref name="placed"/> and <paramref name="deadPlaced"/>,
     /// <paramref name="state"/>) unless it, or one like it that placed a subset of <paramref name="placed"/> and at most

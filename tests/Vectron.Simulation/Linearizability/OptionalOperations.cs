@@ -69,7 +69,6 @@ internal sealed class OptionalOperations
             _writers[value] = [];
         }
 
-        var writes = new List<int>();
         for (int index = 0; index < count; index++)
         {
             if (_observes[index] != NoValue)
@@ -78,6 +77,8 @@ internal sealed class OptionalOperations
             }
         }
 
+        var writes = new List<int>();
+        int members = 0;
         for (int index = 0; index < count; index++)
         {
             var operation = operations[index];
@@ -86,7 +87,7 @@ internal sealed class OptionalOperations
                 continue;
             }
 
-            _member[index] = Count++;
+            _member[index] = members++;
             _writers[_writes[index]].Add(index);
             if (operation.Input.Kind == OperationKind.Write)
             {
@@ -113,18 +114,12 @@ internal sealed class OptionalOperations
             }
         }
 
-        Placed = new Bitset(Count);
+        Placed = new Bitset(members);
     }
 
-    /// <summary>The number of unknown writes and compare-and-sets.</summary>
-    public int Count { get; }
-
-    /// <summary>The member number of unknown operation <paramref name="operation"/> in <see cref="Placed"/>.</summary>
-    public int Member(int operation) => _member[operation];
-
     /// <summary>
-    /// The unknown operations placed, as members (<see cref="Member"/>), except writes whose value is dead: those are
-    /// interchangeable, so only their number counts (<see cref="DeadWritesPlaced"/>).
+    /// The unknown writes and compare-and-sets placed, numbered in invocation order, except writes whose value is dead:
+    /// those are interchangeable, so only their number counts (<see cref="DeadWritesPlaced"/>).
     /// </summary>
     public Bitset Placed { get; }
 

@@ -14,8 +14,12 @@ namespace Vectron.Simulation.Linearizability;
 /// <see cref="OptionalOperations"/>); when those fail too it backtracks: pops the last operation placed, relinks its
 /// events and resumes after it. It succeeds when every completed operation is placed (unknown ones left over never took
 /// effect) and fails when it must backtrack with nothing to pop (Wing and Gong, "Testing and verifying concurrent
-/// objects", 1993; Lowe, "Testing for linearizability", 2017). Optionally it also abandons configurations that
-/// <see cref="ValueObligations"/> shows hopeless.
+/// objects", 1993; Lowe, "Testing for linearizability", 2017).
+/// </para>
+/// <para>
+/// On top of that it abandons configurations that <see cref="ValueObligations"/> shows hopeless, eagerly or only
+/// once the stranded operation has been invoked (<see cref="Pruning"/>). Every rule it prunes by only drops
+/// configurations without a completion, so the verdict is exact whatever the pruning.
 /// </para>
 /// <para>
 /// Time ties: an operation that returns at t and another invoked at t overlap and may be linearized in either order
@@ -25,7 +29,8 @@ namespace Vectron.Simulation.Linearizability;
 /// </para>
 /// <para>
 /// While it searches it keeps the longest linearization it has had to back out of (most completed operations, first
-/// found among equals) and the operation whose return stopped it: the diagnosis Porcupine gives.
+/// found among equals) and the operation that stopped it, as Porcupine does: the barrier's operation when it turns
+/// there, or with imminent pruning the invoked operation that nothing left could satisfy.
 /// </para>
 /// <para>Deterministic: the same operations give the same answer, steps and diagnosis. Not thread-safe; run once.</para>
 /// </remarks>
@@ -63,6 +68,7 @@ internal sealed class PartitionSearch
     private int _remaining;
     private int _barrier = None;
     private Pruning _pruning;
+    private bool _ran;
 
     // The unknown operations worth trying under the barrier, and the scratch list behind them.
     private readonly List<int> _candidates = [];
@@ -97,8 +103,15 @@ internal sealed class PartitionSearch
     /// <param name="maxSteps">The step budget.</param>
     /// <param name="pruning">When to abandon hopeless configurations: for a fast verdict, or for a telling diagnosis.</param>
     /// <returns>The steps taken, and a diagnosis unless the verdict is <see cref="Verdict.Ok"/>.</returns>
+    /// <exception cref="InvalidOperationException">The search already ran.</exception>
     public (long Steps, KeyFailure? Failure) Run(long maxSteps, Pruning pruning)
     {
+        if (_ran)
+        {
+            throw new InvalidOperationException("a linearizability search runs once");
+        }
+
+        _ran = true;
         _pruning = pruning;
         long steps = 0;
 
