@@ -30,7 +30,7 @@ public sealed class LinearizabilityRandomTests
             var history = RegisterSimulation.Run(seed, WorkloadFor(seed));
             var result = LinearizabilityChecker.Check(history);
 
-            Assert.True(result.Verdict == Verdict.Ok, Explain(seed, history, result, "expected Ok"));
+            Require(result.Verdict == Verdict.Ok, seed, history, result, "expected Ok");
             operations += history.Operations.Count;
             unknown += CountUnknown(history);
             steps += result.Steps;
@@ -59,11 +59,14 @@ public sealed class LinearizabilityRandomTests
             var result = LinearizabilityChecker.Check(mutated);
 
             string context = $"read #{read.Id} made to return {OperationText.Value(value)}";
-            Assert.True(result.Verdict == Verdict.Illegal, Explain(seed, mutated, result, $"expected Illegal: {context}"));
-            Assert.True(result.FailingKey == read.Input.Key, Explain(seed, mutated, result, $"expected key {read.Input.Key} to fail: {context}"));
-            Assert.True(
+            Require(result.Verdict == Verdict.Illegal, seed, mutated, result, $"expected Illegal: {context}");
+            Require(result.FailingKey == read.Input.Key, seed, mutated, result, $"expected key {read.Input.Key} to fail: {context}");
+            Require(
                 ContainsId(result.FirstFailure!.NotLinearized, read.Id),
-                Explain(seed, mutated, result, $"expected #{read.Id} among the operations not linearized: {context}"));
+                seed,
+                mutated,
+                result,
+                $"expected #{read.Id} among the operations not linearized: {context}");
             planted++;
         }
 
@@ -97,7 +100,7 @@ public sealed class LinearizabilityRandomTests
 
         var result = LinearizabilityChecker.Check(history);
 
-        Assert.True(result.Verdict == Verdict.Ok, Explain(seed, history, result, "expected Ok"));
+        Require(result.Verdict == Verdict.Ok, seed, history, result, "expected Ok");
         _output.WriteLine($"{history.Operations.Count} operations, {CountUnknown(history)} unknown: {result.Steps} search steps");
     }
 
@@ -118,8 +121,8 @@ public sealed class LinearizabilityRandomTests
         var result = LinearizabilityChecker.Check(mutated);
 
         string context = $"read #{read.Id} made to return {OperationText.Value(value)}";
-        Assert.True(result.Verdict == Verdict.Illegal, Explain(seed, mutated, result, $"expected Illegal: {context}"));
-        Assert.True(result.FirstFailure!.FirstNotLinearized?.Id == read.Id, Explain(seed, mutated, result, $"expected the diagnosis to name #{read.Id}: {context}"));
+        Require(result.Verdict == Verdict.Illegal, seed, mutated, result, $"expected Illegal: {context}");
+        Require(result.FirstFailure!.FirstNotLinearized?.Id == read.Id, seed, mutated, result, $"expected the diagnosis to name #{read.Id}: {context}");
         _output.WriteLine($"{context}: {result.Steps} search steps, longest linearization {result.FirstFailure.LongestLinearization.Count} operations");
     }
 
@@ -165,16 +168,16 @@ public sealed class LinearizabilityRandomTests
         return false;
     }
 
-    // Only called to build a failure message: writes the history where a person can read it and says where.
-    private static string Explain(ulong seed, History history, CheckResult result, string expectation)
+    // On failure, writes the history where a person can read it and says where, with the seed that replays it.
+    private static void Require(bool holds, ulong seed, History history, CheckResult result, string expectation)
     {
-        if (result.Verdict is Verdict.Ok or Verdict.Illegal && expectation.StartsWith($"expected {result.Verdict}", StringComparison.Ordinal))
+        if (holds)
         {
-            return expectation;
+            return;
         }
 
         string path = Path.Join(Path.GetTempPath(), $"vectron-linearizability-seed-{seed}.txt");
         HistoryFile.Write(path, history, result, seed);
-        return $"seed {seed}: {expectation}, got {result.Verdict} (key {result.FailingKey ?? "none"}); history in {path}";
+        Assert.Fail($"seed {seed}: {expectation}, got {result.Verdict} (key {result.FailingKey ?? "none"}); history in {path}");
     }
 }

@@ -24,9 +24,10 @@ public sealed class LinearizabilityReferenceTests
             var result = LinearizabilityChecker.Check(history);
 
             var verdict = expected ? Verdict.Ok : Verdict.Illegal;
-            Assert.True(
-                result.Verdict == verdict,
-                $"seed {seed}: brute force says {verdict}, checker says {result.Verdict}\n{HistoryFile.Format(history, result, seed)}");
+            if (result.Verdict != verdict)
+            {
+                Assert.Fail($"seed {seed}: brute force says {verdict}, checker says {result.Verdict}\n{HistoryFile.Format(history, result, seed)}");
+            }
             linearizable += expected ? 1 : 0;
         }
 
@@ -48,9 +49,10 @@ public sealed class LinearizabilityReferenceTests
             var result = LinearizabilityChecker.Check(history);
 
             var verdict = expected ? Verdict.Ok : Verdict.Illegal;
-            Assert.True(
-                result.Verdict == verdict,
-                $"seed {seed}: brute force says {verdict}, checker says {result.Verdict}\n{HistoryFile.Format(history, result, seed)}");
+            if (result.Verdict != verdict)
+            {
+                Assert.Fail($"seed {seed}: brute force says {verdict}, checker says {result.Verdict}\n{HistoryFile.Format(history, result, seed)}");
+            }
             linearizable += expected ? 1 : 0;
         }
 
