@@ -108,28 +108,39 @@ public sealed partial class RaftHost
         var key = (chunk.GroupId, from);
         if (chunk.Offset == 0)
         {
-            _snapshotAssemblies[key] = new MemoryStream();
-        }
-        if (!_snapshotAssemblies.TryGetValue(key, out var assembly) || assembly.Length != chunk.Offset)
-        {
-            // A lost or reordered chunk: drop the stream. The leader sends a new snapshot when its
-            // probe finds this follower still behind.
-            RaftHostLog.SnapshotStreamBroken(_logger, NodeId, chunk.GroupId, from, chunk.Offset);
-            if (assembly is not null)
+            if (_snapshotAssemblies.Remove(key, out var replaced))
             {
-                await assembly.DisposeAsync().ConfigureAwait(false);
+                await replaced.Stream.DisposeAsync().ConfigureAwait(false);
+            }
+            _snapshotAssemblies[key] = (StreamOf(chunk), new MemoryStream());
+        }
+        if (_snapshotAssemblies.TryGetValue(key, out var assembly) && assembly.Id != StreamOf(chunk))
+        {
+            // A chunk of another stream: a leader may start a second stream (a newer snapshot) while
+            // chunks of the first are still on their way. Appended here it would make a payload no
+            // leader wrote, so it is ignored and the stream being assembled goes on.
+            return;
+        }
+        if (assembly.Stream is null || assembly.Stream.Length != chunk.Offset)
+        {
+            // A lost or reordered chunk of this stream: drop it. The leader sends a new snapshot
+            // when its probe finds this follower still behind.
+            RaftHostLog.SnapshotStreamBroken(_logger, NodeId, chunk.GroupId, from, chunk.Offset);
+            if (assembly.Stream is not null)
+            {
+                await assembly.Stream.DisposeAsync().ConfigureAwait(false);
             }
             _snapshotAssemblies.Remove(key);
             return;
         }
-        assembly.Write(chunk.Data.Span);
+        assembly.Stream.Write(chunk.Data.Span);
         if (!chunk.IsLast)
         {
             return;
         }
         _snapshotAssemblies.Remove(key);
-        var payload = assembly.ToArray();
-        await assembly.DisposeAsync().ConfigureAwait(false);
+        var payload = assembly.Stream.ToArray();
+        await assembly.Stream.DisposeAsync().ConfigureAwait(false);
         if (!_groups.TryGetValue(chunk.GroupId, out var group) || chunk.Message.Snapshot is not { } snapshot)
         {
             return;
@@ -141,4 +152,8 @@ public sealed partial class RaftHost
         NoteActivity(group);
         MarkDirty(group);
     }
+
+    /// <summary>What identifies a snapshot stream: the sender's term and the snapshot's point (one payload per point).</summary>
+    private static (ulong Term, ulong Index, ulong SnapshotTerm) StreamOf(SnapshotChunk chunk) =>
+        (chunk.Message.Term, chunk.Message.Snapshot?.Index ?? 0, chunk.Message.Snapshot?.Term ?? 0);
 }

@@ -56,7 +56,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     private readonly List<RaftGroup> _tickList = [];
     private readonly List<RaftGroup> _dirty = [];
     private readonly PriorityQueue<PendingOperation, long> _deadlines = new();
-    private readonly Dictionary<(ulong Group, ulong From), MemoryStream> _snapshotAssemblies = [];
+    private readonly Dictionary<(ulong Group, ulong From), ((ulong Term, ulong Index, ulong SnapshotTerm) Id, MemoryStream Stream)> _snapshotAssemblies = [];
     private readonly Dictionary<ulong, List<GroupMessage>> _outgoing = [];
     private readonly Dictionary<ulong, List<ulong>> _outgoingQuiesce = [];
     private long _tick;
