@@ -179,7 +179,7 @@ internal sealed class ClusterSimulation
         if (faults && now >= (_nextFaultTick + 1) * SimulationOptions.TickMilliseconds)
         {
             _nextFaultTick++;
-            _injector.Tick(_hosts, now, ref _trace);
+            _injector.Tick(_hosts, _groupIds, now, ref _trace);
             _membership.Tick(_groupIds, _hosts, ref _trace);
         }
         else if (!faults)

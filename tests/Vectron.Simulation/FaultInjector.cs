@@ -26,7 +26,7 @@ internal sealed class FaultInjector
     public long NextRestart => _restartAt.Count == 0 ? long.MaxValue : _restartAt.Values.Min();
 
     /// <summary>One tick of the fault phase.</summary>
-    public void Tick(List<SimulatedHost> hosts, long now, ref TraceHash trace)
+    public void Tick(List<SimulatedHost> hosts, IReadOnlyList<ulong> groups, long now, ref TraceHash trace)
     {
         if (Chance(_rates.NetworkSpell))
         {
@@ -39,12 +39,25 @@ internal sealed class FaultInjector
 
         if (Chance(_rates.Partition))
         {
-            Partition(hosts, ref trace);
+            Partition(hosts, groups, ref trace);
         }
 
         if (Chance(_rates.Crash))
         {
             Crash(hosts, now, ref trace);
+        }
+
+        if (Chance(_rates.Pause))
+        {
+            var host = _random.Next(2) == 0 && MembershipDriver.Leader(groups[_random.Next(groups.Count)], hosts) is { } leader
+                ? leader
+                : hosts[_random.Next(hosts.Count)];
+            if (host.IsUp)
+            {
+                host.Pause(now + ((5 + _random.Next(Math.Max(1, _rates.MaxPauseTicks - 4))) * (long)SimulationOptions.TickMilliseconds));
+                _faults.Add(FaultKind.Pause);
+                trace.Add(0xFA05E ^ host.Id);
+            }
         }
 
         if (Chance(_rates.SlowDisk))
@@ -108,7 +121,7 @@ internal sealed class FaultInjector
         }
     }
 
-    private void Partition(List<SimulatedHost> hosts, ref TraceHash trace)
+    private void Partition(List<SimulatedHost> hosts, IReadOnlyList<ulong> groups, ref TraceHash trace)
     {
         if (_network.IsPartitioned)
         {
@@ -119,12 +132,17 @@ internal sealed class FaultInjector
         }
 
         var ids = hosts.Select(host => host.Id).ToList();
-        switch (_random.Next(3))
+        switch (_random.Next(4))
         {
-            case 0:
-                // Two sides, no link across in either direction.
+            case 0 or 1:
+                // Two sides, no link across in either direction; half the time one side is a leader alone (the
+                // partition that deposes a leader while it still believes it leads).
                 var side = ids.Where(_ => _random.Next(2) == 0).ToHashSet();
-                if (side.Count == 0 || side.Count == ids.Count)
+                if (_random.Next(2) == 0 && MembershipDriver.Leader(groups[_random.Next(groups.Count)], hosts) is { } leader)
+                {
+                    side = [leader.Id];
+                }
+                else if (side.Count == 0 || side.Count == ids.Count)
                 {
                     side = [ids[_random.Next(ids.Count)]];
                 }
@@ -140,7 +158,7 @@ internal sealed class FaultInjector
 
                 _faults.Add(FaultKind.SymmetricPartition);
                 break;
-            case 1:
+            case 2:
                 // One host cannot send to some peers (or cannot hear them) while the other direction works.
                 ulong node = ids[_random.Next(ids.Count)];
                 bool outgoing = _random.Next(2) == 0;

@@ -36,6 +36,9 @@ internal enum FaultKind
     /// <summary>A host came back up, recovering its log from the simulated disk.</summary>
     Restart,
 
+    /// <summary>A host's process froze for a while (a long GC pause, a stopped VM): it runs nothing, then catches up.</summary>
+    Pause,
+
     /// <summary>A host's fsyncs became slow for a while (its loop stalls on each log write).</summary>
     SlowDisk,
 

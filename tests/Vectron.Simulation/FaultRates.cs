@@ -15,6 +15,7 @@ internal sealed record FaultRates
         NetworkSpell = 0,
         Partition = 0,
         Crash = 0,
+        Pause = 0,
         SlowDisk = 0,
         Membership = 0,
         LeaderTransfer = 0,
@@ -40,6 +41,12 @@ internal sealed record FaultRates
 
     /// <summary>Ticks a crashed host stays down, at most.</summary>
     public int MaxDowntimeTicks { get; init; } = 60;
+
+    /// <summary>Per mille per tick: a host freezes (half the time the leader of some group).</summary>
+    public int Pause { get; init; } = 8;
+
+    /// <summary>Ticks a frozen host stays frozen, at most.</summary>
+    public int MaxPauseTicks { get; init; } = 40;
 
     /// <summary>Per mille per tick: a host's disk turns slow, or a slow one recovers.</summary>
     public int SlowDisk { get; init; } = 10;

@@ -28,6 +28,7 @@ internal sealed class SimulatedClient
     private ulong _nextRequestId;
     private int _nextValue;
     private long _nextStart;
+    private ulong _preferred;
     private Pending? _operation;
 
     public SimulatedClient(ulong groupId, int index, ulong seed, SimulationOptions options, HistoryRecorder history, SimulatedClock clock)
@@ -62,7 +63,7 @@ internal sealed class SimulatedClient
     {
         null => Running ? _nextStart : long.MaxValue,
         { VisibleAt: long visible } => visible,
-        { Attempt: not null } operation => operation.Deadline,
+        { Attempt: not null } operation => Math.Min(operation.AttemptDeadline, operation.Deadline),
         var operation => Math.Min(operation.RetryAt, operation.Deadline),
     };
 
@@ -96,6 +97,13 @@ internal sealed class SimulatedClient
         if (now >= operation.Deadline)
         {
             GiveUp(now, ref trace);
+        }
+        else if (operation.Attempt is not null && now >= operation.AttemptDeadline)
+        {
+            // No answer from that host for a while: try another with the same request id (the sessions make a
+            // write that both hosts get through apply once). The first attempt may still take effect.
+            _preferred = 0;
+            Attempt(hosts, now);
         }
         else if (operation.Attempt is null && now >= operation.RetryAt)
         {
@@ -136,21 +144,31 @@ internal sealed class SimulatedClient
 
         if (candidates.Count == 0)
         {
+            operation.Attempt = null;
             operation.RetryAt = now + 10 + _random.Next(20);
             return;
         }
 
-        var target = candidates[_random.Next(candidates.Count)];
+        // Like a real client library, mostly stay with the host that last answered (or that a refusal named as
+        // the leader), sometimes wander; a host cut off from its group keeps its loyal clients until they fail.
+        var target = candidates.Find(host => host.Id == _preferred) is { } preferred && _random.Next(10) < 8
+            ? preferred
+            : candidates[_random.Next(candidates.Count)];
         var raft = target.Host!;
         operation.Host = target;
         operation.VisibleAt = null;
+        operation.AttemptDeadline = now + (_options.AttemptTimeoutTicks * SimulationOptions.TickMilliseconds);
         var input = operation.Input;
         if (input.Kind == OperationKind.Read)
         {
-            // The deliberate bug: a replica that believes it leads answers from its own state, without ReadIndex.
-            var consistency = _options.Unsafe == UnsafeMode.LeaderLocalReads && target.Node(_groupId)?.Role == RaftRole.Leader
-                ? ReadConsistency.Stale
-                : ReadConsistency.Linearizable;
+            // The deliberate bugs: the replica answers from its own state, without ReadIndex.
+            bool local = _options.Unsafe switch
+            {
+                UnsafeMode.LocalReads => true,
+                UnsafeMode.LeaderLocalReads => target.Node(_groupId)?.Role == RaftRole.Leader,
+                _ => false,
+            };
+            var consistency = local ? ReadConsistency.Stale : ReadConsistency.Linearizable;
             operation.Attempt = raft.ReadAsync(_groupId, KeyValueCodec.Read(input.Key), consistency);
             return;
         }
@@ -164,6 +182,7 @@ internal sealed class SimulatedClient
     private void Finish(Pending operation, RaftResult<ReadOnlyMemory<byte>> result, long now, ref TraceHash trace)
     {
         trace.Add(ClientId ^ ((ulong)result.Outcome << 56) ^ ((ulong)operation.Id << 20));
+        _preferred = result.IsOk ? operation.Host!.Id : result.LeaderHint;
         if (!result.IsOk)
         {
             operation.Attempt = null;
@@ -240,6 +259,9 @@ internal sealed class SimulatedClient
 
         public long RetryAt { get; set; }
 
+        public long AttemptDeadline { get; set; }
+
         public long? VisibleAt { get; set; }
     }
 }
+

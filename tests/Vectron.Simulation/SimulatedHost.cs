@@ -63,8 +63,11 @@ internal sealed class SimulatedHost : IDisposable
     /// <summary>Whether the machine runs (false between a crash and the restart).</summary>
     public bool IsUp => _host is not null;
 
-    /// <summary>The time until which the machine is stuck in a slow fsync; it is not driven before then.</summary>
+    /// <summary>The time until which the machine is stuck in a slow fsync or frozen; it is not driven before then.</summary>
     public long BusyUntil { get; private set; }
+
+    /// <summary>Freezes the process until <paramref name="until"/>: nothing runs, ticks and messages pile up.</summary>
+    public void Pause(long until) => BusyUntil = Math.Max(BusyUntil, until);
 
     /// <summary>Extra milliseconds every fsync takes (0: a fast disk).</summary>
     public int SyncDelay { get; set; }

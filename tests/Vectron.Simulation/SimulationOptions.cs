@@ -48,6 +48,9 @@ internal sealed record SimulationOptions
     /// <summary>Ticks after which a host gives up on a client operation.</summary>
     public int OperationTimeoutTicks { get; init; } = 20;
 
+    /// <summary>Ticks a simulated client waits for one host's answer before it retries through another.</summary>
+    public int AttemptTimeoutTicks { get; init; } = 8;
+
     /// <summary>Ticks after which a simulated client gives up on an operation and records its outcome as unknown.</summary>
     public int ClientTimeoutTicks { get; init; } = 40;
 
