@@ -300,7 +300,10 @@ internal sealed class ClusterSimulation
             var states = _hosts.Where(host => host.Runs(groupId) && host.Node(groupId) is not null).Select(host =>
             {
                 var node = host.Node(groupId)!;
-                return $"{host.Id}: {node.Role} t{node.Term} lead {node.LeaderId} commit {node.Committed} last {node.LastIndex} {node.ConfState}";
+                string progress = node.Role == Vectron.Raft.Core.RaftRole.Leader
+                    ? " progress " + string.Join(", ", node.Status().Progress.Select(member => $"{member.Key}: {member.Value}"))
+                    : string.Empty;
+                return $"{host.Id}: {node.Role} t{node.Term} lead {node.LeaderId} commit {node.Committed} last {node.LastIndex} {node.ConfState}{progress}";
             });
             _monitor.Report(ViolationKind.Liveness, groupId,
                 $"no write committed within {_options.LivenessTicks} ticks after every fault healed; replicas: {string.Join("; ", states)}");

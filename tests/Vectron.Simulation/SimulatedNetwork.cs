@@ -6,7 +6,8 @@ namespace Vectron.Simulation;
 /// The network between simulated hosts: an <see cref="InMemoryNetwork"/> that holds every packet, from which the
 /// driver takes each packet as it is sent and gives it a delivery time on the simulated clock. Packets may be
 /// dropped, duplicated or delayed (and so reordered); cut links lose packets both when sent (the sender hears the
-/// peer is unreachable) and when due (a packet in flight when the link was cut).
+/// peer is unreachable) and when due (a packet in flight when the link was cut). The report that ends a snapshot
+/// stream is the sender's own transport speaking, not traffic: it is only delayed.
 /// </summary>
 internal sealed class SimulatedNetwork
 {
@@ -78,6 +79,14 @@ internal sealed class SimulatedNetwork
 
         foreach (var packet in sent)
         {
+            if (packet.Kind == InMemoryPacketKind.SnapshotSent)
+            {
+                // Not traffic: the sender's own transport telling it how its stream ended. A real transport always
+                // reports (success, or failure by error or timeout), so this is never lost or cut, only delayed.
+                Schedule(packet, sendTime + Delay());
+                continue;
+            }
+
             if (DropPerMille > 0 && _random.Next(1000) < DropPerMille)
             {
                 _faults.Add(FaultKind.MessageDropped);
@@ -94,13 +103,12 @@ internal sealed class SimulatedNetwork
     }
 
     /// <summary>Delivers every packet due by <paramref name="now"/> to hosts that are up, folding each into <paramref name="trace"/>.</summary>
-    /// <returns>The nodes something was delivered to.</returns>
     public void DeliverDue(long now, Func<ulong, bool> isUp, ref TraceHash trace)
     {
         while (_flights.TryPeek(out var packet, out var due) && due.Time <= now)
         {
             _flights.Dequeue();
-            if (_cut.Contains((packet.From, packet.To)) || !isUp(packet.To))
+            if ((packet.Kind != InMemoryPacketKind.SnapshotSent && _cut.Contains((packet.From, packet.To))) || !isUp(packet.To))
             {
                 continue;
             }
