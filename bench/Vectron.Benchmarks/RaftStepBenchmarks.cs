@@ -1,5 +1,7 @@
+extern alias raft;
+
 using BenchmarkDotNet.Attributes;
-using Vectron.Raft.Core;
+using raft::Vectron.Raft.Core;
 
 namespace Vectron.Benchmarks;
 

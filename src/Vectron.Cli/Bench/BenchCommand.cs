@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c> and <c>log</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c>, <c>log</c> and <c>raft</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -51,11 +51,19 @@ internal static class BenchCommand
                 }
 
                 return new LogBenchCommand(LogBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "raft":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Raft);
+                    return 0;
+                }
+
+                return new RaftBenchCommand(RaftBenchOptions.Parse(rest), output, diagnostics).Run();
             case "--help" or "-h" or "-?" or "help":
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter' and 'log' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter', 'log' and 'raft' (see 'vectron bench --help').");
         }
     }
 }

@@ -43,6 +43,7 @@ internal static class HelpText
                                                planner; where the graph becomes faster
           vectron bench log [options]          synced appends through the write-ahead log vs a plain
                                                write + fdatasync loop; recovery time
+          vectron bench raft [options]         committed writes/s and latency of one Raft group
 
         Run 'vectron bench <command> --help' for the options of each.
 
@@ -93,6 +94,35 @@ internal static class HelpText
           vectron bench ann --table
           vectron bench ann --dataset ../shared/datasets/siftsmall --table
           vectron bench ann --dataset ../shared/datasets/glove-twitter-25d-12k --metric cosine --quantization int8
+
+        """;
+
+    public const string Raft = """
+        vectron bench raft - committed writes through one Raft group
+
+        Usage:
+          vectron bench raft [--members M] [--clients C] [--value-size BYTES] [--seconds S] [options]
+
+        Starts M Raft hosts in this process, joined by the in-memory transport, each persisting to
+        its own write-ahead log (real fdatasync) in a temporary directory, and one group with all M
+        as members. C clients propose writes of BYTES to the leader; each waits until its write is
+        committed and applied before proposing the next. After an untimed warm-up of S/5 seconds the
+        writes run S seconds.
+
+        Prints one JSON object: writes_per_sec, p50_ms and p99_ms (propose to result),
+        leader_fsyncs_per_sec, failed (proposals that did not succeed). With --reps R the timed phase
+        runs R times on fresh groups and every figure is the median.
+
+        Options:
+          --members M          members of the group (default 3)
+          --clients C          concurrent clients (default 16)
+          --value-size BYTES   bytes per write (default 256)
+          --seconds S          seconds of the timed phase (default 5)
+          --reps R             timed phases, report medians (default 1)
+          --dir DIR            where to write (default: a new temporary directory, deleted after)
+          --idle-groups N      instead: start N idle groups (all M hosts members of each), wait
+                               until no message flows for a second (they quiesced), then print
+                               cpu_percent_of_one_core used by the whole process over S seconds
 
         """;
 

@@ -64,13 +64,22 @@ public sealed class ValidationAndAllocationTests
             index.Search(rows[i], 10, hits, parameters);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1_000; i++)
+        // Steady state: a window of 1,000 searches allocates nothing. The JIT may still be
+        // re-compiling hot methods (tiering, OSR) during the first windows on a loaded machine and
+        // that allocates on this thread, so up to five windows are measured; a search that
+        // allocates would show in every one of them.
+        var windows = new List<long>();
+        for (int attempt = 0; attempt < 5 && (windows.Count == 0 || windows[^1] != 0); attempt++)
         {
-            index.Search(rows[i % rows.Length], 10, hits, parameters);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1_000; i++)
+            {
+                index.Search(rows[i % rows.Length], 10, hits, parameters);
+            }
+
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(windows[^1] == 0, $"bytes allocated per window of 1,000 searches: {string.Join(", ", windows)}");
     }
 }

@@ -209,6 +209,46 @@ public sealed class LinearizabilityCheckerTests
         Assert.Equal(linearizable ? Verdict.Ok : Verdict.Illegal, LinearizabilityChecker.Check(history).Verdict);
     }
 
+    /// <summary>
+    /// A failed compare-and-set needs some unknown write to have changed the key first; the search must not spend on it
+    /// the write a later read needs, when another unknown write nobody reads can serve.
+    /// </summary>
+    [Fact]
+    public void Check_UnknownWriteNeededLater_IsNotSpentOnEarlierFailedCompareAndSet()
+    {
+        var history = Build(
+            Write(1, "x", "a", call: 0, returned: 1),
+            Write(2, "x", "b", call: 2, returned: null),
+            Write(3, "x", "c", call: 3, returned: null),
+            CompareAndSet(1, "x", "a", "z", false, call: 4, returned: 5),
+            Write(1, "x", "d", call: 6, returned: 7),
+            Read(1, "x", "b", call: 8, returned: 9));
+
+        Assert.Equal(Verdict.Ok, LinearizabilityChecker.Check(history).Verdict);
+    }
+
+    /// <summary>Two failed compare-and-sets in a row need two unknown writes between them; one is not enough.</summary>
+    [Fact]
+    public void Check_TwoFailedCompareAndSets_NeedTwoUnknownWrites()
+    {
+        var oneWrite = Build(
+            Write(1, "x", "a", call: 0, returned: 1),
+            Write(2, "x", "b", call: 2, returned: null),
+            CompareAndSet(1, "x", "a", "z", false, call: 3, returned: 4),
+            Write(1, "x", "a", call: 5, returned: 6),
+            CompareAndSet(1, "x", "a", "z", false, call: 7, returned: 8));
+        var twoWrites = Build(
+            Write(1, "x", "a", call: 0, returned: 1),
+            Write(2, "x", "b", call: 2, returned: null),
+            Write(3, "x", "c", call: 2, returned: null),
+            CompareAndSet(1, "x", "a", "z", false, call: 3, returned: 4),
+            Write(1, "x", "a", call: 5, returned: 6),
+            CompareAndSet(1, "x", "a", "z", false, call: 7, returned: 8));
+
+        Assert.Equal(Verdict.Illegal, LinearizabilityChecker.Check(oneWrite).Verdict);
+        Assert.Equal(Verdict.Ok, LinearizabilityChecker.Check(twoWrites).Verdict);
+    }
+
     /// <summary>A read whose outcome is unknown constrains nothing.</summary>
     [Fact]
     public void Check_UnknownRead_IsIgnored()
@@ -273,7 +313,10 @@ public sealed class LinearizabilityCheckerTests
         Assert.Equal("x", result.FailingKey);
         var failure = Assert.Single(result.Failures);
         Assert.Equal(2, failure.Steps);
-        Assert.Equal([0, 1], Ids(failure.LongestLinearization));
+
+        // Step 1 places write a; step 2 rejects write b (nothing could write a again for the read): the search stops there.
+        Assert.Equal([0], Ids(failure.LongestLinearization));
+        Assert.Null(failure.FirstNotLinearized);
     }
 
     /// <summary>An illegal key outranks an undecided one in the overall verdict, and both are reported.</summary>

@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Numerics;
 
 namespace Vectron.Simulation.Linearizability;
 
-/// <summary>A fixed-capacity set of the integers 0..capacity-1, packed 64 to a word, that keeps an order-independent hash current.</summary>
+/// <summary>
+/// A fixed-capacity set of the integers 0..capacity-1, packed 64 to a word, that keeps an order-independent hash and
+/// its smallest non-member current.
+/// </summary>
 /// <remarks>
 /// The hash is Zobrist's: the XOR of a scrambled value per member, so adding or removing a member updates it in O(1)
 /// instead of rehashing every word on each cache probe of the search. Not thread-safe.
@@ -22,14 +26,17 @@ internal sealed class Bitset
     /// <summary>One more than the largest member the set can hold.</summary>
     public int Capacity { get; }
 
-    /// <summary>The number of members.</summary>
-    public int Count { get; private set; }
-
     /// <summary>The Zobrist hash of the members: equal sets have equal hashes.</summary>
     public ulong Hash { get; private set; }
 
+    /// <summary>The smallest integer that is not a member (<see cref="Capacity"/> when all are).</summary>
+    public int FirstAbsent { get; private set; }
+
     /// <summary>The packed words (member i is bit i % 64 of word i / 64); a view, not a copy.</summary>
     public ReadOnlyMemory<ulong> Words => _words;
+
+    /// <summary>The packed words that hold members <paramref name="first"/> to <paramref name="last"/>; a view, not a copy.</summary>
+    public ReadOnlyMemory<ulong> Window(int first, int last) => _words.AsMemory(first >> 6, (last >> 6) - (first >> 6) + 1);
 
     /// <summary>Whether <paramref name="index"/> is a member.</summary>
     public bool Contains(int index) => (_words[index >> 6] & (1UL << index)) != 0;
@@ -40,7 +47,10 @@ internal sealed class Bitset
         Debug.Assert(!Contains(index), "added twice");
         _words[index >> 6] |= 1UL << index;
         Hash ^= Scramble(index);
-        Count++;
+        if (index == FirstAbsent)
+        {
+            FirstAbsent = FindAbsent(index + 1);
+        }
     }
 
     /// <summary>Removes <paramref name="index"/>, which must be a member.</summary>
@@ -49,7 +59,27 @@ internal sealed class Bitset
         Debug.Assert(Contains(index), "removed a non-member");
         _words[index >> 6] &= ~(1UL << index);
         Hash ^= Scramble(index);
-        Count--;
+        FirstAbsent = Math.Min(FirstAbsent, index);
+    }
+
+    private int FindAbsent(int from)
+    {
+        for (int word = from >> 6; word < _words.Length; word++)
+        {
+            // Members below from count as present, so the first zero bit left is the answer.
+            ulong absent = ~_words[word];
+            if (word == from >> 6)
+            {
+                absent &= ~0UL << from;
+            }
+
+            if (absent != 0)
+            {
+                return Math.Min(Capacity, (word << 6) + BitOperations.TrailingZeroCount(absent));
+            }
+        }
+
+        return Capacity;
     }
 
     // The SplitMix64 finaliser: a bijection, so distinct members never share a value, and well mixed, so XORs of

@@ -21,6 +21,7 @@ internal sealed class EventList
     private readonly int[] _previous;
     private readonly int[] _operation;
     private readonly bool[] _isCall;
+    private readonly int[] _callEntry;
     private readonly int[] _returnEntry;
 
     /// <summary>Lists the events of the completed operations among <paramref name="operations"/>.</summary>
@@ -43,6 +44,7 @@ internal sealed class EventList
         _previous = new int[Tail + 1];
         _operation = new int[Tail + 1];
         _isCall = new bool[Tail + 1];
+        _callEntry = new int[count];
         _returnEntry = new int[count];
         for (int position = 0; position < events.Count; position++)
         {
@@ -50,7 +52,11 @@ internal sealed class EventList
             int entry = position + 1;
             _operation[entry] = operation;
             _isCall[entry] = order == 0;
-            if (order == 1)
+            if (order == 0)
+            {
+                _callEntry[operation] = entry;
+            }
+            else
             {
                 _returnEntry[operation] = entry;
             }
@@ -74,6 +80,9 @@ internal sealed class EventList
 
     /// <summary>The index of the operation the event at <paramref name="entry"/> belongs to.</summary>
     public int Operation(int entry) => _operation[entry];
+
+    /// <summary>The entry of the call of completed operation <paramref name="operation"/>.</summary>
+    public int CallEntry(int operation) => _callEntry[operation];
 
     /// <summary>Whether the event at <paramref name="entry"/> is a call (else a return).</summary>
     public bool IsCall(int entry) => _isCall[entry];

@@ -5,27 +5,31 @@ namespace Vectron.Simulation.Linearizability;
 
 /// <summary>Writes a checked history as plain text for a person to read: the verdict, then each failing key's operations and diagnosis.</summary>
 /// <remarks>
-/// The layout, with <c>\n</c> line ends whatever the platform:
+/// The layout, with <c>\n</c> line ends whatever the platform (the seed line only when a seed is given; one section per
+/// key that is not Ok):
 /// <code>
 /// linearizability history
-/// seed: 7                      (only when a seed is given)
+/// seed: 42
 /// verdict: Illegal
-/// failing key: x               (none when Ok)
-/// operations: 4 on 1 key, 0 unknown
-/// steps: 9
+/// failing key: k7
+/// operations: 6 on 2 keys, 1 unknown
+/// steps: 14
 ///
-/// key x: Illegal after 9 steps
+/// key k7: Illegal after 12 steps
 /// operations by invocation time:
-///   #0  [call t=0  return t=1] client 1  write(x, "a") -> ok
-///   ...
+///   #0  [call t= 0  return t= 2] client  1  write(k7, "a") -> ok
+///   #2  [call t= 3  return t= 5] client  3  cas(k7, "a" -> "b") -> true
+///   #3  [call t= 4  unknown    ] client  2  write(k7, "c") -> ?
+///   #5  [call t= 8  return t=10] client 12  read(k7) -> "a"
 /// longest linearization (2 of 3 completed operations), with the state after each:
-///   1. #0  [call t=0  return t=1] client 1  write(x, "a") -> ok  => "a"
+///   1. #0  [call t= 0  return t= 2] client  1  write(k7, "a") -> ok  => "a"
+///   2. #2  [call t= 3  return t= 5] client  3  cas(k7, "a" -> "b") -> true  => "b"
 /// first operation that could not be linearized:
-///   #3  [call t=4  return t=5] client 3  read(x) -> "a"
-/// not linearized: #3
+///   #5  [call t= 8  return t=10] client 12  read(k7) -> "a"
+/// not linearized: #5
 /// </code>
-/// Times and ids are right-aligned per key; an operation whose outcome is unknown shows <c>unknown</c> for its return
-/// and <c>?</c> for its output.
+/// Ids, times and clients are aligned per key; values are quoted, a missing value is <c>absent</c>, and an operation
+/// whose outcome is unknown shows <c>unknown</c> for its return and <c>?</c> for its output. Not meant to be parsed back.
 /// </remarks>
 internal static class HistoryFile
 {

@@ -13,45 +13,73 @@ namespace Vectron.Simulation.Linearizability;
 /// that form: an unknown operation the next one does not need changes nothing, is overwritten, or commutes past it.
 /// </para>
 /// <para>
-/// Two refinements keep the number of candidates small without losing any linearization: an unknown write right after
-/// another unknown operation only hides it (the write alone reaches the same state), so only compare-and-sets may
-/// follow one; and unknown writes whose value nobody reads or expects are interchangeable, so only the first pending
-/// one is offered to change the state.
+/// Two refinements keep the candidates few without losing any linearization. An unknown write right after another
+/// unknown operation only hides it (the write alone reaches the same state), so only compare-and-sets may follow one.
+/// And a value is dead once every operation that reads it or expects it is placed: nothing left can tell two dead
+/// values apart, so unknown writes of dead values are interchangeable and only the first pending one is offered to
+/// change the state. Deadness is tracked as operations are placed and unplaced (<see cref="OnPlaced"/>).
 /// </para>
 /// <para>Not thread-safe.</para>
 /// </remarks>
 internal sealed class OptionalOperations
 {
+    private const int NoValue = -1;
+
     private readonly IReadOnlyList<Operation> _operations;
     private readonly int[] _member;
     private readonly bool[] _placed;
-    private readonly Dictionary<string, List<int>> _writersByValue = new(StringComparer.Ordinal);
+
+    // Values are numbered per key. Per operation: the value it reads or expects (NoValue if none, or if it is a write
+    // or an operation that constrains nothing), and the value it writes.
+    private readonly Dictionary<string, int> _valueIds = new(StringComparer.Ordinal);
+    private readonly int[] _observes;
+    private readonly int[] _writes;
+
+    // Per value: the operations still unplaced that read or expect it, and the unknown writes and compare-and-sets of it.
+    private readonly int[] _liveObservers;
+    private readonly List<int>[] _writers;
     private readonly Dictionary<string, List<int>> _compareAndSetsByExpected = new(StringComparer.Ordinal);
     private readonly List<int> _compareAndSetsExpectingAbsent = [];
-    private readonly PendingList _observedWrites;
-    private readonly PendingList _unobservedWrites;
+
+    // Unknown writes still unplaced, in invocation order; and those of them whose value is alive.
+    private readonly PendingList _pendingWrites;
+    private readonly PendingList _aliveWrites;
 
     /// <summary>Indexes the unknown operations among <paramref name="operations"/> (one key's, in invocation order).</summary>
     public OptionalOperations(IReadOnlyList<Operation> operations)
     {
         _operations = operations;
-        _member = new int[operations.Count];
-        _placed = new bool[operations.Count];
-
-        // A value is observed if its presence matters to someone: a completed read returned it or a compare-and-set expects it.
-        var observed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var operation in operations)
+        int count = operations.Count;
+        _member = new int[count];
+        _placed = new bool[count];
+        _observes = new int[count];
+        _writes = new int[count];
+        for (int index = 0; index < count; index++)
         {
-            string? value = operation.Input.Kind == OperationKind.Read ? operation.Output?.Value : operation.Input.Expected;
-            if (value is not null)
+            var operation = operations[index];
+            string? observed = operation.Input.Kind == OperationKind.Read ? operation.Output?.Value : operation.Input.Expected;
+            _observes[index] = observed is null ? NoValue : ValueId(observed);
+            _writes[index] = operation.Input.Value is string written ? ValueId(written) : NoValue;
+        }
+
+        _liveObservers = new int[_valueIds.Count];
+        _writers = new List<int>[_valueIds.Count];
+        for (int value = 0; value < _writers.Length; value++)
+        {
+            _writers[value] = [];
+        }
+
+        for (int index = 0; index < count; index++)
+        {
+            if (_observes[index] != NoValue)
             {
-                observed.Add(value);
+                _liveObservers[_observes[index]]++;
             }
         }
 
-        var observedWrites = new List<int>();
-        var unobservedWrites = new List<int>();
-        for (int index = 0; index < operations.Count; index++)
+        var writes = new List<int>();
+        int members = 0;
+        for (int index = 0; index < count; index++)
         {
             var operation = operations[index];
             if (!operation.IsUnknown || operation.Input.Kind == OperationKind.Read)
@@ -59,48 +87,144 @@ internal sealed class OptionalOperations
                 continue;
             }
 
-            _member[index] = Count++;
-            string value = operation.Input.Value!;
-            Append(_writersByValue, value, index);
-            if (operation.Input.Kind == OperationKind.CompareAndSet)
+            _member[index] = members++;
+            _writers[_writes[index]].Add(index);
+            if (operation.Input.Kind == OperationKind.Write)
             {
-                if (operation.Input.Expected is string expected)
-                {
-                    Append(_compareAndSetsByExpected, expected, index);
-                }
-                else
-                {
-                    _compareAndSetsExpectingAbsent.Add(index);
-                }
+                writes.Add(index);
+            }
+            else if (operation.Input.Expected is string expected)
+            {
+                Append(_compareAndSetsByExpected, expected, index);
             }
             else
             {
-                (observed.Contains(value) ? observedWrites : unobservedWrites).Add(index);
+                _compareAndSetsExpectingAbsent.Add(index);
             }
         }
 
-        _observedWrites = new PendingList(observedWrites);
-        _unobservedWrites = new PendingList(unobservedWrites);
+        _pendingWrites = new PendingList(writes);
+        _aliveWrites = new PendingList(writes);
+        foreach (int write in writes)
+        {
+            // Never observed at all: dead from the start, and never revived (observers only come back as they are unplaced).
+            if (_liveObservers[_writes[write]] == 0)
+            {
+                _aliveWrites.Remove(write);
+            }
+        }
+
+        Placed = new Bitset(members);
     }
 
-    /// <summary>The number of unknown writes and compare-and-sets.</summary>
-    public int Count { get; }
+    /// <summary>
+    /// The unknown writes and compare-and-sets placed, numbered in invocation order, except writes whose value is dead:
+    /// those are interchangeable, so only their number counts (<see cref="DeadWritesPlaced"/>).
+    /// </summary>
+    public Bitset Placed { get; }
 
-    /// <summary>The member number of unknown operation <paramref name="operation"/> in a set of the placed ones.</summary>
-    public int Member(int operation) => _member[operation];
+    /// <summary>The number of unknown writes placed whose value is dead.</summary>
+    public int DeadWritesPlaced { get; private set; }
 
-    /// <summary>Marks <paramref name="operation"/> placed in the linearization.</summary>
-    public void Place(int operation)
+    /// <summary>Notes that <paramref name="operation"/>, completed or unknown, was placed in the linearization.</summary>
+    public void OnPlaced(int operation)
     {
+        int observed = _observes[operation];
+        if (observed != NoValue && --_liveObservers[observed] == 0)
+        {
+            // The value just died: its unknown writes, placed or not, become interchangeable with any other dead one.
+            foreach (int writer in _writers[observed])
+            {
+                if (!_pendingWrites.Holds(writer))
+                {
+                    continue;
+                }
+
+                if (_placed[writer])
+                {
+                    Placed.Remove(_member[writer]);
+                    DeadWritesPlaced++;
+                }
+                else
+                {
+                    _aliveWrites.Remove(writer);
+                }
+            }
+        }
+
+        if (!_operations[operation].IsUnknown)
+        {
+            return;
+        }
+
         _placed[operation] = true;
-        Pending(operation)?.Remove(operation);
+        if (!_pendingWrites.Holds(operation))
+        {
+            Placed.Add(_member[operation]);
+            return;
+        }
+
+        _pendingWrites.Remove(operation);
+        if (_liveObservers[_writes[operation]] > 0)
+        {
+            _aliveWrites.Remove(operation);
+            Placed.Add(_member[operation]);
+        }
+        else
+        {
+            DeadWritesPlaced++;
+        }
     }
 
-    /// <summary>Undoes the latest <see cref="Place"/> not yet undone, which placed <paramref name="operation"/>.</summary>
-    public void Unplace(int operation)
+    /// <summary>Undoes the latest <see cref="OnPlaced"/> not yet undone, which was for <paramref name="operation"/>.</summary>
+    public void OnUnplaced(int operation)
     {
-        _placed[operation] = false;
-        Pending(operation)?.Restore(operation);
+        if (_operations[operation].IsUnknown)
+        {
+            _placed[operation] = false;
+            if (!_pendingWrites.Holds(operation))
+            {
+                Placed.Remove(_member[operation]);
+            }
+            else
+            {
+                if (_liveObservers[_writes[operation]] > 0)
+                {
+                    Placed.Remove(_member[operation]);
+                    _aliveWrites.Restore(operation);
+                }
+                else
+                {
+                    DeadWritesPlaced--;
+                }
+
+                _pendingWrites.Restore(operation);
+            }
+        }
+
+        int observed = _observes[operation];
+        if (observed != NoValue && _liveObservers[observed]++ == 0)
+        {
+            var writers = _writers[observed];
+            for (int index = writers.Count - 1; index >= 0; index--)
+            {
+                int writer = writers[index];
+                if (!_pendingWrites.Holds(writer))
+                {
+                    continue;
+                }
+
+                if (_placed[writer])
+                {
+                    DeadWritesPlaced--;
+                    Placed.Add(_member[writer]);
+                }
+                else
+                {
+                    _aliveWrites.Restore(writer);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -118,12 +242,12 @@ internal sealed class OptionalOperations
         candidates.Clear();
         for (int index = 0; index < wanted.Count; index++)
         {
-            if (!_writersByValue.TryGetValue(wanted[index], out var writers))
+            if (!_valueIds.TryGetValue(wanted[index], out int value))
             {
                 continue;
             }
 
-            foreach (int operation in writers)
+            foreach (int operation in _writers[value])
             {
                 if (_placed[operation] || _operations[operation].CallTime > barrierTime)
                 {
@@ -160,8 +284,7 @@ internal sealed class OptionalOperations
         {
             foreach (int operation in compareAndSets)
             {
-                if (!_placed[operation] && _operations[operation].CallTime <= barrierTime
-                    && !string.Equals(_operations[operation].Input.Value, state, StringComparison.Ordinal))
+                if (!_placed[operation] && _operations[operation].CallTime <= barrierTime && !Writes(operation, state))
                 {
                     AddOnce(candidates, operation);
                 }
@@ -173,29 +296,30 @@ internal sealed class OptionalOperations
             return;
         }
 
-        for (int position = _observedWrites.First; position != _observedWrites.End; position = _observedWrites.Next(position))
+        for (int position = _aliveWrites.First; position != _aliveWrites.End; position = _aliveWrites.Next(position))
         {
-            int operation = _observedWrites.Operation(position);
+            int operation = _aliveWrites.Operation(position);
             if (_operations[operation].CallTime > barrierTime)
             {
                 break;
             }
 
-            if (!string.Equals(_operations[operation].Input.Value, state, StringComparison.Ordinal))
+            if (!Writes(operation, state))
             {
                 AddOnce(candidates, operation);
             }
         }
 
-        for (int position = _unobservedWrites.First; position != _unobservedWrites.End; position = _unobservedWrites.Next(position))
+        // The first write of a dead value that changes the state stands for all of them.
+        for (int position = _pendingWrites.First; position != _pendingWrites.End; position = _pendingWrites.Next(position))
         {
-            int operation = _unobservedWrites.Operation(position);
+            int operation = _pendingWrites.Operation(position);
             if (_operations[operation].CallTime > barrierTime)
             {
                 break;
             }
 
-            if (!string.Equals(_operations[operation].Input.Value, state, StringComparison.Ordinal))
+            if (_liveObservers[_writes[operation]] == 0 && !Writes(operation, state))
             {
                 AddOnce(candidates, operation);
                 break;
@@ -203,8 +327,18 @@ internal sealed class OptionalOperations
         }
     }
 
-    private PendingList? Pending(int operation) =>
-        _observedWrites.Holds(operation) ? _observedWrites : _unobservedWrites.Holds(operation) ? _unobservedWrites : null;
+    private bool Writes(int operation, string? value) => string.Equals(_operations[operation].Input.Value, value, StringComparison.Ordinal);
+
+    private int ValueId(string value)
+    {
+        if (!_valueIds.TryGetValue(value, out int id))
+        {
+            id = _valueIds.Count;
+            _valueIds.Add(value, id);
+        }
+
+        return id;
+    }
 
     private static void Append(Dictionary<string, List<int>> index, string key, int operation)
     {

@@ -17,12 +17,22 @@ namespace Vectron.Simulation.Linearizability;
 /// objects", 1993; Lowe, "Testing for linearizability", 2017).
 /// </para>
 /// <para>
+/// On top of that it abandons configurations that <see cref="ValueObligations"/> shows hopeless, eagerly or only
+/// once the stranded operation has been invoked (<see cref="Pruning"/>). Every rule it prunes by only drops
+/// configurations without a completion, so the verdict is exact whatever the pruning.
+/// </para>
+/// <para>
 /// Time ties: an operation that returns at t and another invoked at t overlap and may be linearized in either order
 /// (calls sort before returns; unknown operations invoked at the barrier's return time are candidates). That is the
 /// conservative choice: two events on the same logical tick are not known to be ordered, and treating them as
 /// concurrent can only accept more histories, never report a violation that is not one.
 /// </para>
-/// <para>Deterministic: the same operations give the same answer, steps and diagnosis. Not thread-safe; use once.</para>
+/// <para>
+/// While it searches it keeps the longest linearization it has had to back out of (most completed operations, first
+/// found among equals) and the operation that stopped it, as Porcupine does: the barrier's operation when it turns
+/// there, or with imminent pruning the invoked operation that nothing left could satisfy.
+/// </para>
+/// <para>Deterministic: the same operations give the same answer, steps and diagnosis. Not thread-safe; run once.</para>
 /// </remarks>
 internal sealed class PartitionSearch
 {
@@ -32,9 +42,35 @@ internal sealed class PartitionSearch
     private readonly IReadOnlyList<Operation> _operations;
     private readonly EventList _events;
     private readonly OptionalOperations _optional;
+    private readonly ValueObligations _obligations;
     private readonly int[] _completedMember;
 
-    // The unknown operations worth trying in the configuration being explored, and the scratch list behind them.
+    // Per completed member: the last completed member invoked by its return, the most that can be placed before it.
+    private readonly int[] _windowEnd;
+    private readonly Bitset _completedSet;
+    private readonly LinearizationCache _cache = new();
+
+    // The linearization so far. Per operation placed: the operation, the state before it, its call entry (completed
+    // operations) or its index among the candidates (unknown ones), and the barrier it was placed under.
+    private readonly int[] _stackOperation;
+    private readonly string?[] _stackState;
+    private readonly int[] _stackPosition;
+    private readonly int[] _stackBarrier;
+    private int _depth;
+
+    private readonly int[] _best;
+    private int _bestLength;
+    private int _bestCompleted = -1;
+    private int _firstNotLinearized = None;
+
+    // The configuration: the state, the completed operations not yet placed, and the first of their returns.
+    private string? _state = KeyValueModel.InitialState;
+    private int _remaining;
+    private int _barrier = None;
+    private Pruning _pruning;
+    private bool _ran;
+
+    // The unknown operations worth trying under the barrier, and the scratch list behind them.
     private readonly List<int> _candidates = [];
     private readonly List<string> _wanted = [];
 
@@ -45,55 +81,54 @@ internal sealed class PartitionSearch
         _operations = operations;
         _events = new EventList(operations);
         _optional = new OptionalOperations(operations);
+        _obligations = new ValueObligations(operations);
         _completedMember = new int[operations.Count];
         int completed = 0;
         for (int index = 0; index < operations.Count; index++)
         {
             _completedMember[index] = operations[index].IsUnknown ? None : completed++;
         }
+
+        _completedSet = new Bitset(completed);
+        _windowEnd = WindowEnds(operations, completed);
+        _remaining = completed;
+        _stackOperation = new int[operations.Count];
+        _stackState = new string?[operations.Count];
+        _stackPosition = new int[operations.Count];
+        _stackBarrier = new int[operations.Count];
+        _best = new int[operations.Count];
     }
 
     /// <summary>Searches for a linearization, giving up after <paramref name="maxSteps"/> steps (a candidate tried, or a turn).</summary>
+    /// <param name="maxSteps">The step budget.</param>
+    /// <param name="pruning">When to abandon hopeless configurations: for a fast verdict, or for a telling diagnosis.</param>
     /// <returns>The steps taken, and a diagnosis unless the verdict is <see cref="Verdict.Ok"/>.</returns>
-    public (long Steps, KeyFailure? Failure) Run(long maxSteps)
+    /// <exception cref="InvalidOperationException">The search already ran.</exception>
+    public (long Steps, KeyFailure? Failure) Run(long maxSteps, Pruning pruning)
     {
-        int count = _operations.Count;
-        var completedSet = new Bitset(_events.Count);
-        var optionalSet = new Bitset(_optional.Count);
-        var cache = new LinearizationCache();
+        if (_ran)
+        {
+            throw new InvalidOperationException("a linearizability search runs once");
+        }
 
-        // The linearization so far. Per operation placed: the operation, the state before it, its call entry (completed
-        // operations) or its index among the candidates (unknown ones), and the barrier it was placed under.
-        var stackOperation = new int[count];
-        var stackState = new string?[count];
-        var stackPosition = new int[count];
-        var stackBarrier = new int[count];
-        int depth = 0;
-
-        var best = new int[count];
-        int bestLength = 0;
-        int bestCompleted = -1;
-        int firstNotLinearized = None;
-
-        int remaining = _events.Count;
-        string? state = KeyValueModel.InitialState;
+        _ran = true;
+        _pruning = pruning;
         long steps = 0;
-        int barrier = None;
 
         // Where the walk is: an entry of the event list, or (when candidate is not None) an unknown candidate.
         int entry = _events.Next(EventList.Head);
         int candidate = None;
-        while (remaining > 0)
+        while (_remaining > 0)
         {
             if (steps == maxSteps)
             {
-                if (_events.Count - remaining > bestCompleted)
+                if (_events.Count - _remaining > _bestCompleted)
                 {
-                    bestLength = Snapshot(stackOperation, depth, best);
-                    firstNotLinearized = None;
+                    _bestLength = Snapshot();
+                    _firstNotLinearized = None;
                 }
 
-                return (steps, Diagnose(Verdict.Unknown, best, bestLength, firstNotLinearized, steps));
+                return (steps, Diagnose(Verdict.Unknown, steps));
             }
 
             steps++;
@@ -109,8 +144,8 @@ internal sealed class PartitionSearch
 
                 if (!_events.IsCall(entry))
                 {
-                    barrier = entry;
-                    Prepare(barrier, state, AfterOptional(stackOperation, depth));
+                    _barrier = entry;
+                    Prepare();
                     candidate = 0;
                     continue;
                 }
@@ -123,77 +158,29 @@ internal sealed class PartitionSearch
             }
             else
             {
-                // Nothing left to try before the barrier: its operation cannot be placed here, so backtrack.
-                if (_events.Count - remaining > bestCompleted)
+                // Nothing left to try before the barrier: its operation cannot be placed here, so back out.
+                if (_events.Count - _remaining > _bestCompleted)
                 {
-                    bestCompleted = _events.Count - remaining;
-                    bestLength = Snapshot(stackOperation, depth, best);
-                    firstNotLinearized = _events.Operation(barrier);
+                    _bestCompleted = _events.Count - _remaining;
+                    _bestLength = Snapshot();
+                    _firstNotLinearized = _events.Operation(_barrier);
                 }
 
-                if (depth == 0)
+                if (_depth == 0)
                 {
-                    return (steps, Diagnose(Verdict.Illegal, best, bestLength, firstNotLinearized, steps));
+                    return (steps, Diagnose(Verdict.Illegal, steps));
                 }
 
-                depth--;
-                int undone = stackOperation[depth];
-                state = stackState[depth];
-                stackState[depth] = null;
-                if (_operations[undone].IsUnknown)
-                {
-                    _optional.Unplace(undone);
-                    optionalSet.Remove(_optional.Member(undone));
-                    barrier = stackBarrier[depth];
-                    Prepare(barrier, state, AfterOptional(stackOperation, depth));
-                    candidate = stackPosition[depth] + 1;
-                }
-                else
-                {
-                    _events.Unlift(stackPosition[depth]);
-                    completedSet.Remove(_completedMember[undone]);
-                    remaining++;
-                    entry = _events.Next(stackPosition[depth]);
-                    candidate = None;
-                }
-
+                (entry, candidate) = Backtrack();
                 continue;
             }
 
-            var call = _operations[operation];
-            var (legal, after) = KeyValueModel.Step(state, call.Input, call.Output);
-            if (legal)
+            if (TryPlace(operation, candidate == None ? entry : candidate))
             {
-                var set = call.IsUnknown ? optionalSet : completedSet;
-                int member = call.IsUnknown ? _optional.Member(operation) : _completedMember[operation];
-                set.Add(member);
-                if (cache.TryAdd(completedSet, optionalSet, after))
-                {
-                    stackOperation[depth] = operation;
-                    stackState[depth] = state;
-                    stackPosition[depth] = call.IsUnknown ? candidate : entry;
-                    stackBarrier[depth] = barrier;
-                    depth++;
-                    state = after;
-                    if (call.IsUnknown)
-                    {
-                        _optional.Place(operation);
-                    }
-                    else
-                    {
-                        _events.Lift(entry);
-                        remaining--;
-                    }
-
-                    entry = _events.Next(EventList.Head);
-                    candidate = None;
-                    continue;
-                }
-
-                set.Remove(member);
+                entry = _events.Next(EventList.Head);
+                candidate = None;
             }
-
-            if (candidate == None)
+            else if (candidate == None)
             {
                 entry = _events.Next(entry);
             }
@@ -206,16 +193,145 @@ internal sealed class PartitionSearch
         return (steps, null);
     }
 
-    private bool AfterOptional(int[] stackOperation, int depth) => depth > 0 && _operations[stackOperation[depth - 1]].IsUnknown;
+    // Places operation next if the model accepts it and the configuration reached is new (and, when pruning, not
+    // hopeless). Position is its call entry, or for an unknown operation its index among the candidates.
+    private bool TryPlace(int operation, int position)
+    {
+        var call = _operations[operation];
+        var (legal, after) = KeyValueModel.Step(_state, call.Input, call.Output);
+        if (!legal)
+        {
+            return false;
+        }
 
-    // Finds the unknown operations worth trying under this barrier: the candidates are the completed calls before it
+        Place(operation);
+        int floor = _completedSet.FirstAbsent;
+        var window = floor == _completedSet.Capacity ? ReadOnlyMemory<ulong>.Empty : _completedSet.Window(floor, _windowEnd[floor]);
+        if (IsHopeless(operation, after)
+            || !_cache.TryAdd(floor, window, _completedSet.Hash, _optional.Placed, _optional.DeadWritesPlaced, after))
+        {
+            Unplace(operation);
+            return false;
+        }
+
+        Push(operation, position, after);
+        return true;
+    }
+
+    // Whether placing operation (just placed, not yet pushed) left a configuration with no completion. Imminent pruning
+    // looks only at the candidates, the calls before the first return other than operation's; and since the linearization
+    // so far plus operation is legal, it counts as one the search had to back out of, stopped by the stranded candidate.
+    private bool IsHopeless(int operation, string? after)
+    {
+        if (_pruning == Pruning.Eager)
+        {
+            return _obligations.IsHopeless(after);
+        }
+
+        if (!_obligations.IsHopeless(after))
+        {
+            return false;
+        }
+
+        for (int entry = _events.Next(EventList.Head); entry != _events.Tail; entry = _events.Next(entry))
+        {
+            int candidate = _events.Operation(entry);
+            if (candidate == operation)
+            {
+                continue;
+            }
+
+            if (!_events.IsCall(entry))
+            {
+                return false;
+            }
+
+            if (_obligations.IsStranded(candidate, after))
+            {
+                int completed = _events.Count - _remaining + (_operations[operation].IsUnknown ? 0 : 1);
+                if (completed > _bestCompleted)
+                {
+                    _bestCompleted = completed;
+                    _bestLength = Snapshot();
+                    _best[_bestLength++] = operation;
+                    _firstNotLinearized = candidate;
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Push(int operation, int position, string? after)
+    {
+        _stackOperation[_depth] = operation;
+        _stackState[_depth] = _state;
+        _stackPosition[_depth] = position;
+        _stackBarrier[_depth] = _barrier;
+        _depth++;
+        _state = after;
+        if (!_operations[operation].IsUnknown)
+        {
+            _events.Lift(position);
+            _remaining--;
+        }
+    }
+
+    // Pops the last operation placed and says where to resume: after its call entry, or after its index among the
+    // candidates of the configuration it was placed in (recomputed: the same configuration gives the same list).
+    private (int Entry, int Candidate) Backtrack()
+    {
+        _depth--;
+        int undone = _stackOperation[_depth];
+        int position = _stackPosition[_depth];
+        _state = _stackState[_depth];
+        _stackState[_depth] = null;
+        Unplace(undone);
+        if (_operations[undone].IsUnknown)
+        {
+            _barrier = _stackBarrier[_depth];
+            Prepare();
+            return (None, position + 1);
+        }
+
+        _events.Unlift(position);
+        _remaining++;
+        return (_events.Next(position), None);
+    }
+
+    // Records operation in the configuration (what the cache keys on, what the pruning counts); Unplace undoes the
+    // latest Place.
+    private void Place(int operation)
+    {
+        if (!_operations[operation].IsUnknown)
+        {
+            _completedSet.Add(_completedMember[operation]);
+        }
+
+        _optional.OnPlaced(operation);
+        _obligations.OnPlaced(operation);
+    }
+
+    private void Unplace(int operation)
+    {
+        _obligations.OnUnplaced(operation);
+        _optional.OnUnplaced(operation);
+        if (!_operations[operation].IsUnknown)
+        {
+            _completedSet.Remove(_completedMember[operation]);
+        }
+    }
+
+    // Finds the unknown operations worth trying under the barrier: the candidates are the completed calls before it
     // (every entry before the first return is a call), and what they need decides which unknown operations could help.
     // A function of the configuration alone, so that after backtracking it gives the same list to resume in.
-    private void Prepare(int barrier, string? state, bool afterOptional)
+    private void Prepare()
     {
         _wanted.Clear();
         bool wantChange = false;
-        for (int entry = _events.Next(EventList.Head); entry != barrier; entry = _events.Next(entry))
+        for (int entry = _events.Next(EventList.Head); entry != _barrier; entry = _events.Next(entry))
         {
             var operation = _operations[_events.Operation(entry)];
             var output = operation.Output!;
@@ -229,37 +345,69 @@ internal sealed class PartitionSearch
                     wanted = operation.Input.Expected;
                     break;
                 case OperationKind.CompareAndSet:
-                    wantChange |= string.Equals(operation.Input.Expected, state, StringComparison.Ordinal);
+                    wantChange |= string.Equals(operation.Input.Expected, _state, StringComparison.Ordinal);
                     break;
                 default:
                     break;
             }
 
             // Absent cannot be written, and the current state needs no writing.
-            if (wanted is not null && !string.Equals(wanted, state, StringComparison.Ordinal))
+            if (wanted is not null && !string.Equals(wanted, _state, StringComparison.Ordinal))
             {
                 _wanted.Add(wanted);
             }
         }
 
-        long barrierTime = _operations[_events.Operation(barrier)].ReturnTime!.Value;
-        _optional.FindCandidates(_wanted, wantChange, state, barrierTime, afterOptional, _candidates);
+        bool afterOptional = _depth > 0 && _operations[_stackOperation[_depth - 1]].IsUnknown;
+        long barrierTime = _operations[_events.Operation(_barrier)].ReturnTime!.Value;
+        _optional.FindCandidates(_wanted, wantChange, _state, barrierTime, afterOptional, _candidates);
     }
 
-    private static int Snapshot(int[] stackOperation, int depth, int[] best)
+    private static int[] WindowEnds(IReadOnlyList<Operation> operations, int completed)
     {
-        Array.Copy(stackOperation, best, depth);
-        return depth;
+        var calls = new long[completed];
+        var returns = new long[completed];
+        int member = 0;
+        foreach (var operation in operations)
+        {
+            if (operation.ReturnTime is long returned)
+            {
+                calls[member] = operation.CallTime;
+                returns[member++] = returned;
+            }
+        }
+
+        // Calls are in order; the last invoked at or before a return (calls sort before returns at equal times).
+        var ends = new int[completed];
+        for (member = 0; member < completed; member++)
+        {
+            int found = Array.BinarySearch(calls, returns[member]);
+            int end = found >= 0 ? found : ~found - 1;
+            while (end + 1 < completed && calls[end + 1] <= returns[member])
+            {
+                end++;
+            }
+
+            ends[member] = end;
+        }
+
+        return ends;
     }
 
-    private KeyFailure Diagnose(Verdict verdict, int[] best, int bestLength, int firstNotLinearized, long steps)
+    private int Snapshot()
+    {
+        Array.Copy(_stackOperation, _best, _depth);
+        return _depth;
+    }
+
+    private KeyFailure Diagnose(Verdict verdict, long steps)
     {
         var inBest = new bool[_operations.Count];
-        var longest = new List<Operation>(bestLength);
-        for (int level = 0; level < bestLength; level++)
+        var longest = new List<Operation>(_bestLength);
+        for (int level = 0; level < _bestLength; level++)
         {
-            inBest[best[level]] = true;
-            longest.Add(_operations[best[level]]);
+            inBest[_best[level]] = true;
+            longest.Add(_operations[_best[level]]);
         }
 
         var notLinearized = new List<Operation>();
@@ -271,7 +419,7 @@ internal sealed class PartitionSearch
             }
         }
 
-        var first = firstNotLinearized == None ? null : _operations[firstNotLinearized];
+        var first = _firstNotLinearized == None ? null : _operations[_firstNotLinearized];
         return new KeyFailure(_key, verdict, longest, first, notLinearized, steps);
     }
 }

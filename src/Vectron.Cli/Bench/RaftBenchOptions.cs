@@ -1,0 +1,54 @@
+using System.Collections.Frozen;
+using Vectron.Cli.CommandLine;
+
+namespace Vectron.Cli.Bench;
+
+/// <summary>The arguments of <c>vectron bench raft</c>.</summary>
+internal sealed record RaftBenchOptions
+{
+    /// <summary>The command as users type it, for messages.</summary>
+    public const string CommandName = "vectron bench raft";
+
+    private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
+        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups");
+
+    private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>Members of the one Raft group (one host each, in this process).</summary>
+    public int Members { get; init; } = 3;
+
+    /// <summary>Concurrent clients, each proposing one write and awaiting its result before the next.</summary>
+    public int Clients { get; init; } = 16;
+
+    /// <summary>Bytes per written value.</summary>
+    public int ValueSize { get; init; } = 256;
+
+    /// <summary>Seconds of the timed phase.</summary>
+    public double Seconds { get; init; } = 5;
+
+    /// <summary>Where the members' logs are written; a new temporary directory when absent.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Timed phases to run (each on a fresh group); medians are reported.</summary>
+    public int Repetitions { get; init; } = 1;
+
+    /// <summary>When above 0: instead of writes, start this many idle groups on the M hosts and measure the process's CPU once they settle.</summary>
+    public int IdleGroups { get; init; }
+
+    /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>
+    /// <exception cref="CliException">An argument is unknown, malformed or out of range.</exception>
+    public static RaftBenchOptions Parse(IReadOnlyList<string> arguments)
+    {
+        ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
+        return new RaftBenchOptions
+        {
+            Members = list.GetInt32("members", 3, 1, 7),
+            Clients = list.GetInt32("clients", 16, 1, 4_096),
+            ValueSize = list.GetInt32("value-size", 256, 0, 1 << 20),
+            Seconds = list.GetDouble("seconds", 5, 0.1, 3_600),
+            Directory = list.GetString("dir"),
+            Repetitions = list.GetInt32("reps", 1, 1, 100),
+            IdleGroups = list.GetInt32("idle-groups", 0, 0, 100_000),
+        };
+    }
+}
