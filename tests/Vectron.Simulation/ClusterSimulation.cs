@@ -359,6 +359,7 @@ internal sealed class ClusterSimulation
             CommittedEntries = _monitor.CommittedEntries,
             Leaderships = _monitor.LeadersSeen,
             UndecidedHistories = undecided,
+            HostWarnings = _hosts.Sum(host => host.Warnings),
             SimulatedMilliseconds = _clock.Now,
             TraceHash = _trace.Value,
             HistoryFiles = files,

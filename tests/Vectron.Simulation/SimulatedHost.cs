@@ -41,6 +41,7 @@ internal sealed class SimulatedHost : IDisposable
     private bool _inStep;
     private bool _syncedInStep;
     private int _reportedErrors;
+    private bool _unrecoverable;
 
     public SimulatedHost(ulong id, ulong seed, long tickPhase, SimulationOptions options, SimulatedClock clock, SimulatedNetwork network, SafetyMonitor monitor)
     {
@@ -77,6 +78,9 @@ internal sealed class SimulatedHost : IDisposable
 
     /// <summary>The running host (null while down).</summary>
     public RaftHost? Host => _host;
+
+    /// <summary>Warnings the host logged with an exception (a message the core refused), so far.</summary>
+    public int Warnings => _log.Warnings.Count;
 
     /// <summary>Log engine writes (syncs) so far.</summary>
     public long Syncs => _disk.SyncCount;
@@ -185,7 +189,7 @@ internal sealed class SimulatedHost : IDisposable
     /// <summary>Boots again: recovers the log from the disk and restarts every group ever run here.</summary>
     public void Restart()
     {
-        if (_host is null)
+        if (_host is null && !_unrecoverable)
         {
             Start();
         }
@@ -241,6 +245,7 @@ internal sealed class SimulatedHost : IDisposable
 #pragma warning restore CA1031
         {
             _monitor.Report(ViolationKind.HostFailure, 0, $"node {Id}: the log did not recover: {exception}");
+            _unrecoverable = true;
             return;
         }
 

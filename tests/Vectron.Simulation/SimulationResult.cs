@@ -33,6 +33,9 @@ internal sealed record SimulationResult
     /// <summary>Groups whose history the checker could not decide within its step budget (not a violation).</summary>
     public required int UndecidedHistories { get; init; }
 
+    /// <summary>Warnings the hosts logged with an exception (messages the Raft core refused); not violations, but worth a look.</summary>
+    public required int HostWarnings { get; init; }
+
     /// <summary>Simulated milliseconds the run lasted.</summary>
     public required long SimulatedMilliseconds { get; init; }
 
@@ -49,7 +52,7 @@ internal sealed record SimulationResult
     public string Summary => string.Create(CultureInfo.InvariantCulture,
         $"seed {Seed}: {(Passed ? "ok" : $"{Violations.Count} violation(s)")}, {Hosts} hosts, {SimulatedMilliseconds / 1000.0:F1} s simulated, "
         + $"{CompletedOperations} ops answered, {UnknownOperations} unknown, {CommittedEntries} entries committed, {Leaderships} leaderships, "
-        + $"faults: {Faults}, trace {TraceHash:x16}");
+        + $"{(HostWarnings > 0 ? $"{HostWarnings} host warnings, " : string.Empty)}faults: {Faults}, trace {TraceHash:x16}");
 
     /// <summary>The summary, then every violation and history file on its own line.</summary>
     public string Describe()

@@ -26,6 +26,9 @@ internal sealed class SweepSummary
     /// <summary>Histories the checker could not decide within its budget, over every run.</summary>
     public long UndecidedHistories { get; private set; }
 
+    /// <summary>Warnings the hosts logged with an exception, over every run.</summary>
+    public long HostWarnings { get; private set; }
+
     /// <summary>The runs that found a violation, in seed order.</summary>
     public IReadOnlyList<SimulationResult> Failures => _failures;
 
@@ -40,6 +43,7 @@ internal sealed class SweepSummary
         UnknownOperations += result.UnknownOperations;
         CommittedEntries += result.CommittedEntries;
         UndecidedHistories += result.UndecidedHistories;
+        HostWarnings += result.HostWarnings;
         if (!result.Passed)
         {
             _failures.Add(result);
@@ -49,5 +53,5 @@ internal sealed class SweepSummary
     /// <summary>One line: runs, faults, operations and violations.</summary>
     public override string ToString() =>
         $"{Runs} runs, {Faults.Total} faults ({Faults}), {CompletedOperations} operations answered, {UnknownOperations} unknown, "
-        + $"{CommittedEntries} entries committed, {UndecidedHistories} histories undecided, {Violations} violations in {_failures.Count} runs";
+        + $"{CommittedEntries} entries committed, {UndecidedHistories} histories undecided, {HostWarnings} host warnings, {Violations} violations in {_failures.Count} runs";
 }

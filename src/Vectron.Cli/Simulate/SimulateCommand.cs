@@ -42,7 +42,7 @@ internal sealed class SimulateCommand(SimulateOptions options, TextWriter output
         });
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runs: {summary.Runs} ({stopwatch.Elapsed.TotalSeconds:F1} s)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"operations: {summary.CompletedOperations} answered, {summary.UnknownOperations} unknown; {summary.CommittedEntries} entries committed"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"operations: {summary.CompletedOperations} answered, {summary.UnknownOperations} unknown; {summary.CommittedEntries} entries committed; {summary.HostWarnings} host warnings"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"faults injected: {summary.Faults.Total}"));
         foreach (var kind in Enum.GetValues<FaultKind>())
         {
