@@ -81,5 +81,10 @@ internal sealed record SimulationOptions
         {
             throw new ArgumentException("Groups, ClientsPerGroup, KeysPerGroup and LivenessTicks must be positive, FaultTicks not negative");
         }
+
+        if (AttemptTimeoutTicks < 1 || ClientTimeoutTicks < AttemptTimeoutTicks || MaxCheckStepsPerKey < 1)
+        {
+            throw new ArgumentException($"need 1 <= AttemptTimeoutTicks ({AttemptTimeoutTicks}) <= ClientTimeoutTicks ({ClientTimeoutTicks}) and a positive MaxCheckStepsPerKey");
+        }
     }
 }
