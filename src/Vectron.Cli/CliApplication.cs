@@ -1,6 +1,7 @@
 using System.Reflection;
 using Vectron.Cli.Bench;
 using Vectron.Cli.CommandLine;
+using Vectron.Cli.Simulate;
 
 namespace Vectron.Cli;
 
@@ -58,6 +59,15 @@ internal static class CliApplication
                 return 0;
             case "bench":
                 return BenchCommand.Run(arguments.Skip(1).ToArray(), output, diagnostics);
+            case "simulate":
+                string[] rest = arguments.Skip(1).ToArray();
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Simulate);
+                    return 0;
+                }
+
+                return new SimulateCommand(SimulateOptions.Parse(rest), output, diagnostics).Run();
             default:
                 throw CliException.Usage($"unknown command '{command}' (see 'vectron --help').");
         }

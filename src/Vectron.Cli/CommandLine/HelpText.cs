@@ -22,6 +22,7 @@ internal static class HelpText
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
+          simulate           Run the deterministic Raft cluster simulation over many seeds
 
         Options:
           -h, --help         Show help (also after a command: vectron bench ann --help)
@@ -208,6 +209,34 @@ internal static class HelpText
           vectron bench filter --table
           vectron bench filter --dataset ../shared/datasets/siftsmall --table
           vectron bench filter --dataset ../shared/datasets/fashion-mnist-784 --queries 200 --table
+
+        """;
+
+    public const string Simulate = """
+        vectron simulate - the deterministic Raft cluster simulation
+
+        Usage:
+          vectron simulate [--seeds N] [--seed S] [options]
+
+        Runs seeds S, S+1, ... S+N-1 one after another. Each run is a pure function of its seed: 3 to 5
+        hosts, each running replicas of 3 key-value Raft groups over the real log engine on a simulated
+        disk, with clients, on one simulated clock. During the fault phase the network drops,
+        duplicates, delays and reorders messages and partitions (symmetric, asymmetric, partial);
+        hosts crash (between writes, tearing a log write, on a disk error), restart, freeze and get
+        slow disks; members are added, promoted, removed and replaced; leadership moves. Safety
+        (one leader per term, log matching, committed entries never change, state machine safety) is
+        checked after every step; once everything heals every group must commit a new write; every
+        group's client history must be linearizable (a failing one is written to a file).
+
+        Prints each failing run with its violations and replay command, then the runs, the
+        operations, the faults injected by kind, the violations found and the failing seeds.
+        Exit code 0 when nothing was found, 3 when a run found a violation.
+
+        Options:
+          --seeds N            how many seeds (default 100; 1 when only --seed is given)
+          --seed S             the first seed (default 1); '--seed S' alone replays seed S
+          --ticks T            ticks (10 simulated ms each) of the fault phase per run (default 300)
+          --history-dir DIR    where failing histories are written (default: the temporary directory)
 
         """;
 

@@ -2,7 +2,7 @@ using Vectron.Raft.Core;
 
 namespace Vectron.Raft.Hosting;
 
-/// <summary><see cref="IRaftSnapshotStore"/> in memory, keeping the newest two payloads per group. Thread-safe.</summary>
+/// <summary><see cref="IRaftSnapshotStore"/> in memory, keeping each payload until it is released. Thread-safe.</summary>
 public sealed class MemoryRaftSnapshotStore : IRaftSnapshotStore
 {
     private readonly Lock _lock = new();
@@ -20,12 +20,23 @@ public sealed class MemoryRaftSnapshotStore : IRaftSnapshotStore
                 _payloads[groupId] = held;
             }
             held[metadata.Index] = payload.ToArray();
-            while (held.Count > 2)
-            {
-                held.RemoveAt(0);
-            }
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Release(ulong groupId, ulong index)
+    {
+        lock (_lock)
+        {
+            if (_payloads.TryGetValue(groupId, out var held))
+            {
+                while (held.Count > 0 && held.Keys[0] < index)
+                {
+                    held.RemoveAt(0);
+                }
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -62,6 +62,7 @@ public sealed partial class RaftHost
             var started = Metrics.Now;
             await _store.WriteAsync(logBatch, cancellationToken).ConfigureAwait(false);
             Metrics.RecordStoreWrite(started);
+            ReleaseSnapshots(logBatch);
         }
 
         // 3. Votes and acknowledgements promise what is now durable.
@@ -89,6 +90,19 @@ public sealed partial class RaftHost
             }
         }
         return true;
+    }
+
+    // Only once a snapshot record is durable may the payloads before it go: until then a restart
+    // restores the snapshot the previous record points at.
+    private void ReleaseSnapshots(RaftLogBatch batch)
+    {
+        foreach (var update in batch.Updates)
+        {
+            if ((update.InstalledSnapshot ?? update.RecordedSnapshot) is { Index: > 0 } record)
+            {
+                _snapshots.Release(update.GroupId, record.Index);
+            }
+        }
     }
 
     private bool HasQueuedWork() => !_commands.IsEmpty || !_incoming.IsEmpty || !_incomingChunks.IsEmpty

@@ -47,11 +47,31 @@ public sealed partial class SimulatedFileSystem
             _unsynced.Clear();
         }
 
-        // Power loss: start from the durable image and replay each unsynced change, each 512-byte sector of a write
-        // kept or lost on its own (disks write sectors atomically, but not a write's sectors in order).
+        // Power loss: start from the durable image and replay the unsynced changes, each 512-byte sector on its own
+        // (disks write sectors atomically, but not a write's sectors in order). A sector reaches the disk as the page
+        // cache held it at some moment, so of the writes that touched it a prefix survives: a later write's bytes
+        // never without an earlier one's in the same sector (a batch written as several buffers included).
         public void RecoverAfterCrash(Random random)
         {
             const int Sector = 512;
+            var writes = new Dictionary<long, int>();
+            foreach (var (offset, bytes, _) in _unsynced)
+            {
+                if (bytes is not null)
+                {
+                    for (long sector = offset / Sector; sector * Sector < offset + bytes.Length; sector++)
+                    {
+                        writes[sector] = writes.GetValueOrDefault(sector) + 1;
+                    }
+                }
+            }
+
+            var survive = new Dictionary<long, int>();
+            foreach (var (sector, count) in writes)
+            {
+                survive[sector] = random.Next(count + 1);
+            }
+
             byte[] data = Durable.ToArray();
             long length = DurableLength;
             foreach (var (offset, bytes, newLength) in _unsynced)
@@ -71,8 +91,9 @@ public sealed partial class SimulatedFileSystem
                 long end = offset + bytes.Length;
                 while (position < end)
                 {
-                    long pieceEnd = Math.Min(end, ((position / Sector) + 1) * Sector);
-                    if (random.Next(2) == 0)
+                    long sector = position / Sector;
+                    long pieceEnd = Math.Min(end, (sector + 1) * Sector);
+                    if (survive[sector]-- > 0)
                     {
                         Apply(data, length, position, bytes.AsSpan((int)(position - offset), (int)(pieceEnd - position)), out data, out length);
                     }

@@ -1,4 +1,6 @@
-namespace Vectron.Simulation.Linearizability;
+using Vectron.Simulation.Linearizability;
+
+namespace Vectron.Simulation.Tests.Linearizability;
 
 /// <summary>
 /// The checker against <see cref="BruteForceLinearizability"/> on thousands of small random histories, linearizable or

@@ -1,4 +1,6 @@
-namespace Vectron.Simulation.Linearizability;
+using Vectron.Simulation.Linearizability;
+
+namespace Vectron.Simulation.Tests.Linearizability;
 
 /// <summary>Recording a history: ids, completions, unknown outcomes, and the misuse the recorder refuses.</summary>
 public sealed class HistoryRecorderTests

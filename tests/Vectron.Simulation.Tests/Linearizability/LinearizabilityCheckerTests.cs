@@ -1,6 +1,7 @@
+using Vectron.Simulation.Linearizability;
 using static Vectron.Simulation.Linearizability.Histories;
 
-namespace Vectron.Simulation.Linearizability;
+namespace Vectron.Simulation.Tests.Linearizability;
 
 /// <summary>The checker on small hand-written histories whose verdicts can be worked out by hand.</summary>
 public sealed class LinearizabilityCheckerTests

@@ -1,7 +1,8 @@
 using System.Text;
+using Vectron.Simulation.Linearizability;
 using static Vectron.Simulation.Linearizability.Histories;
 
-namespace Vectron.Simulation.Linearizability;
+namespace Vectron.Simulation.Tests.Linearizability;
 
 /// <summary>The plain-text history file: its exact layout for a small illegal history, and that it lands on disk.</summary>
 public sealed class HistoryFileTests

@@ -1,6 +1,7 @@
+using Vectron.Simulation.Linearizability;
 using Xunit.Abstractions;
 
-namespace Vectron.Simulation.Linearizability;
+namespace Vectron.Simulation.Tests.Linearizability;
 
 /// <summary>
 /// The checker on histories of a simulated atomic store, linearizable by construction, and on the same histories with
