@@ -272,20 +272,8 @@ public sealed partial class RaftNode
         var sequence = ++_readSequence;
         _readIndex.Add(sequence, _log.Committed, m);
         _readIndex.Acknowledge(sequence, Id);
-        foreach (var (id, pr) in _tracker.Progress)
-        {
-            if (id == Id)
-            {
-                continue;
-            }
-            Send(new Message
-            {
-                Type = MessageType.Heartbeat,
-                To = id,
-                Commit = Math.Min(pr.Match, _log.Committed),
-                Context = sequence,
-            });
-        }
+        // The heartbeat round carries the newest pending request's sequence: this one.
+        BroadcastHeartbeat();
     }
 
     private void RespondToReadIndex(Message request, ulong index)

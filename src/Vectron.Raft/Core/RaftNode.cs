@@ -95,12 +95,6 @@ public sealed partial class RaftNode
     /// <summary>The last index in the log (stable or not).</summary>
     public ulong LastIndex => _log.LastIndex;
 
-    /// <summary>Whether this node may campaign now (a voter, not waiting to install a snapshot).</summary>
-    internal bool IsPromotable => Promotable();
-
-    /// <summary>Diagnostic text: election timer and log positions.</summary>
-    internal string DebugState => $"elapsed={_electionElapsed}/{_randomizedElectionTimeout} {_log} promotable={Promotable()} inTracker={_tracker.Progress.ContainsKey(Id)}";
-
     /// <summary>The first index still in the log (stable or not).</summary>
     internal ulong FirstIndex => _log.FirstIndex;
 

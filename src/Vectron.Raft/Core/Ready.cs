@@ -54,7 +54,4 @@ public sealed class Ready
 
     /// <summary>True when the write must be synced (entries, a term or vote change); a commit-only change need not be.</summary>
     public bool MustSync { get; init; }
-
-    /// <summary>True when nothing needs persisting.</summary>
-    public bool NothingToPersist => HardState is null && Entries.Count == 0 && Snapshot is null;
 }
