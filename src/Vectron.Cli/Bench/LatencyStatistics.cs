@@ -21,4 +21,7 @@ internal static class LatencyStatistics
         int upper = Math.Min(lower + 1, sorted.Length - 1);
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
     }
+
+    /// <summary>The median (the 50th percentile, averaging the middle two of an even count).</summary>
+    public static double Median(IEnumerable<double> values) => Percentile([.. values], 50);
 }

@@ -236,14 +236,8 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
 
     private void Report(List<LogRun> logRuns, List<double> rawRuns, RecoveryRun? recovery)
     {
-        static double Median(IEnumerable<double> values)
-        {
-            double[] sorted = [.. values.Order()];
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-
-        double diskBytesPerSecond = Median(logRuns.Select(r => r.DiskBytesPerSecond));
-        double raw = Median(rawRuns);
+        double diskBytesPerSecond = LatencyStatistics.Median(logRuns.Select(r => r.DiskBytesPerSecond));
+        double raw = LatencyStatistics.Median(rawRuns);
         new JsonLineWriter(output).WriteLine(json =>
         {
             json.WriteString("benchmark", "log");
@@ -252,14 +246,14 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
             json.WriteNumber("groups", options.Groups);
             json.WriteNumber("seconds", options.Seconds);
             json.WriteNumber("reps", options.Repetitions);
-            json.WriteNumber("entries_per_sec", Math.Round(Median(logRuns.Select(r => r.EntriesPerSecond))));
+            json.WriteNumber("entries_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.EntriesPerSecond))));
             json.WriteNumber("bytes_per_sec", Math.Round(diskBytesPerSecond));
-            json.WriteNumber("payload_bytes_per_sec", Math.Round(Median(logRuns.Select(r => r.BytesPerSecond))));
-            json.WriteNumber("writer_sync_busy", Math.Round(Median(logRuns.Select(r => r.SyncBusy)), 3));
-            json.WriteNumber("fsyncs_per_sec", Math.Round(Median(logRuns.Select(r => r.SyncsPerSecond)), 1));
-            json.WriteNumber("mean_batch_bytes", Math.Round(Median(logRuns.Select(r => r.MeanBatchBytes))));
-            json.WriteNumber("p50_ms", Math.Round(Median(logRuns.Select(r => r.P50)), 3));
-            json.WriteNumber("p99_ms", Math.Round(Median(logRuns.Select(r => r.P99)), 3));
+            json.WriteNumber("payload_bytes_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.BytesPerSecond))));
+            json.WriteNumber("writer_sync_busy", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.SyncBusy)), 3));
+            json.WriteNumber("fsyncs_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.SyncsPerSecond)), 1));
+            json.WriteNumber("mean_batch_bytes", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.MeanBatchBytes))));
+            json.WriteNumber("p50_ms", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.P50)), 3));
+            json.WriteNumber("p99_ms", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.P99)), 3));
             json.WriteNumber("raw_bytes_per_sec", Math.Round(raw));
             json.WriteNumber("log_vs_raw", Math.Round(diskBytesPerSecond / raw, 3));
             if (recovery is { } r)

@@ -51,55 +51,28 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
 
     private async Task<RaftRun> RunOnce(string directory)
     {
-        var network = new InMemoryNetwork();
-        var engines = new List<LogEngine>();
-        var hosts = new List<RaftHost>();
-        try
-        {
-            ulong[] members = [.. Enumerable.Range(1, options.Members).Select(i => (ulong)i)];
-            foreach (ulong id in members)
-            {
-                var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Combine(directory, $"node-{id}") });
-                engines.Add(engine);
-                var host = new RaftHost(
-                    new RaftHostOptions { NodeId = id, RandomSeed = (int)id, TickInterval = TimeSpan.FromMilliseconds(100), SnapshotEveryEntries = 0 },
-                    new LogEngineRaftLogStore(engine), new MemoryRaftSnapshotStore(), network.CreateTransport());
-                hosts.Add(host);
-                host.Start();
-                await host.StartGroupAsync(new RaftGroupConfig(GroupId, new DiscardingStateMachine()) { InitialMembers = members }).ConfigureAwait(false);
-            }
+        var cluster = await BenchCluster.StartAsync(directory, options.Members, groups: 1).ConfigureAwait(false);
+        await using var disposeCluster = cluster.ConfigureAwait(false);
+        RaftHost leader = await WaitForLeader(cluster.Hosts).ConfigureAwait(false);
+        LogEngine leaderLog = cluster.Engines[(int)leader.NodeId - 1];
+        var payload = new byte[options.ValueSize];
+        new Random(42).NextBytes(payload);
 
-            RaftHost leader = await WaitForLeader(hosts).ConfigureAwait(false);
-            var payload = new byte[options.ValueSize];
-            new Random(42).NextBytes(payload);
-
-            // Warm up (JIT, first segments) for a fifth of the time, untimed; then the timed phase.
-            await RunClients(leader, payload, options.Seconds / 5, latencies: null).ConfigureAwait(false);
-            var before = engines[(int)leader.NodeId - 1].Stats;
-            var latencies = new List<double>[options.Clients];
-            var stopwatch = Stopwatch.StartNew();
-            var (writes, failed) = await RunClients(leader, payload, options.Seconds, latencies).ConfigureAwait(false);
-            double seconds = stopwatch.Elapsed.TotalSeconds;
-            var after = engines[(int)leader.NodeId - 1].Stats;
-            double[] all = [.. latencies.SelectMany(l => l)];
-            return new RaftRun(
-                writes / seconds,
-                LatencyStatistics.Percentile(all, 50),
-                LatencyStatistics.Percentile(all, 99),
-                (after.Syncs - before.Syncs) / seconds,
-                failed);
-        }
-        finally
-        {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync().ConfigureAwait(false);
-            }
-            foreach (var engine in engines)
-            {
-                engine.Dispose();
-            }
-        }
+        // Warm up (JIT, first segments) for a fifth of the time, untimed; then the timed phase.
+        await RunClients(leader, payload, options.Seconds / 5, latencies: null).ConfigureAwait(false);
+        var before = leaderLog.Stats;
+        var latencies = new List<double>[options.Clients];
+        var stopwatch = Stopwatch.StartNew();
+        var (writes, failed) = await RunClients(leader, payload, options.Seconds, latencies).ConfigureAwait(false);
+        double seconds = stopwatch.Elapsed.TotalSeconds;
+        var after = leaderLog.Stats;
+        double[] all = [.. latencies.SelectMany(l => l)];
+        return new RaftRun(
+            writes / seconds,
+            LatencyStatistics.Percentile(all, 50),
+            LatencyStatistics.Percentile(all, 99),
+            (after.Syncs - before.Syncs) / seconds,
+            failed);
     }
 
     /// <summary>
@@ -108,79 +81,47 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
     /// </summary>
     private async Task RunIdle(string directory)
     {
-        var network = new InMemoryNetwork();
-        var engines = new List<LogEngine>();
-        var hosts = new List<RaftHost>();
-        try
+        var cluster = await BenchCluster.StartAsync(directory, options.Members, options.IdleGroups).ConfigureAwait(false);
+        await using var disposeCluster = cluster.ConfigureAwait(false);
+        var network = cluster.Network;
+        var settle = Stopwatch.StartNew();
+        long delivered = network.DeliveredMessages;
+        var quiet = Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(1) && settle.Elapsed < TimeSpan.FromSeconds(120))
         {
-            ulong[] members = [.. Enumerable.Range(1, options.Members).Select(i => (ulong)i)];
-            foreach (ulong id in members)
+            await Task.Delay(100).ConfigureAwait(false);
+            long now = network.DeliveredMessages;
+            if (now != delivered)
             {
-                var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Combine(directory, $"node-{id}") });
-                engines.Add(engine);
-                var host = new RaftHost(new RaftHostOptions { NodeId = id, RandomSeed = (int)id }, new LogEngineRaftLogStore(engine),
-                    new MemoryRaftSnapshotStore(), network.CreateTransport());
-                hosts.Add(host);
-                host.Start();
-            }
-            for (ulong group = 1; group <= (ulong)options.IdleGroups; group++)
-            {
-                foreach (var host in hosts)
-                {
-                    await host.StartGroupAsync(new RaftGroupConfig(group, new DiscardingStateMachine()) { InitialMembers = members }).ConfigureAwait(false);
-                }
-            }
-
-            var settle = Stopwatch.StartNew();
-            long delivered = network.DeliveredMessages;
-            var quiet = Stopwatch.StartNew();
-            while (quiet.Elapsed < TimeSpan.FromSeconds(1) && settle.Elapsed < TimeSpan.FromSeconds(120))
-            {
-                await Task.Delay(100).ConfigureAwait(false);
-                long now = network.DeliveredMessages;
-                if (now != delivered)
-                {
-                    delivered = now;
-                    quiet.Restart();
-                }
-            }
-            diagnostics.WriteLine($"{options.IdleGroups} groups settled after {settle.Elapsed.TotalSeconds:F1} s ({network.DeliveredMessages} messages delivered)");
-
-            using var process = Process.GetCurrentProcess();
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            long messagesBefore = network.DeliveredMessages;
-            var wall = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds)).ConfigureAwait(false);
-            process.Refresh();
-            double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-            double seconds = wall.Elapsed.TotalSeconds;
-            var result = new Dictionary<string, object>
-            {
-                ["benchmark"] = "raft-idle",
-                ["members"] = options.Members,
-                ["idle_groups"] = options.IdleGroups,
-                ["seconds"] = options.Seconds,
-                ["settle_sec"] = Math.Round(settle.Elapsed.TotalSeconds, 1),
-                ["cpu_percent_of_one_core"] = Math.Round(100 * cpu / seconds, 2),
-                ["messages_per_sec"] = Math.Round((network.DeliveredMessages - messagesBefore) / seconds, 1),
-            };
-            output.WriteLine(JsonSerializer.Serialize(result));
-        }
-        finally
-        {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync().ConfigureAwait(false);
-            }
-            foreach (var engine in engines)
-            {
-                engine.Dispose();
+                delivered = now;
+                quiet.Restart();
             }
         }
+        diagnostics.WriteLine($"{options.IdleGroups} groups settled after {settle.Elapsed.TotalSeconds:F1} s ({network.DeliveredMessages} messages delivered)");
+
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        long messagesBefore = network.DeliveredMessages;
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds)).ConfigureAwait(false);
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        double seconds = wall.Elapsed.TotalSeconds;
+        var result = new Dictionary<string, object>
+        {
+            ["benchmark"] = "raft-idle",
+            ["members"] = options.Members,
+            ["idle_groups"] = options.IdleGroups,
+            ["seconds"] = options.Seconds,
+            ["settle_sec"] = Math.Round(settle.Elapsed.TotalSeconds, 1),
+            ["cpu_percent_of_one_core"] = Math.Round(100 * cpu / seconds, 2),
+            ["messages_per_sec"] = Math.Round((network.DeliveredMessages - messagesBefore) / seconds, 1),
+        };
+        output.WriteLine(JsonSerializer.Serialize(result));
     }
 
-    private static async Task<RaftHost> WaitForLeader(List<RaftHost> hosts)
+    private static async Task<RaftHost> WaitForLeader(IReadOnlyList<RaftHost> hosts)
     {
         long deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
@@ -237,12 +178,6 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
 
     private void Report(List<RaftRun> runs)
     {
-        static double Median(IEnumerable<double> values)
-        {
-            double[] sorted = [.. values.Order()];
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-
         var result = new Dictionary<string, object>
         {
             ["benchmark"] = "raft",
@@ -252,16 +187,72 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
             ["seconds"] = options.Seconds,
             ["reps"] = options.Repetitions,
             ["transport"] = "in-memory",
-            ["writes_per_sec"] = Math.Round(Median(runs.Select(r => r.WritesPerSecond)), 1),
-            ["p50_ms"] = Math.Round(Median(runs.Select(r => r.P50)), 3),
-            ["p99_ms"] = Math.Round(Median(runs.Select(r => r.P99)), 3),
-            ["leader_fsyncs_per_sec"] = Math.Round(Median(runs.Select(r => r.SyncsPerSecond)), 1),
+            ["writes_per_sec"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.WritesPerSecond)), 1),
+            ["p50_ms"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.P50)), 3),
+            ["p99_ms"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.P99)), 3),
+            ["leader_fsyncs_per_sec"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.SyncsPerSecond)), 1),
             ["failed"] = runs.Sum(r => r.Failed),
         };
         output.WriteLine(JsonSerializer.Serialize(result));
     }
 
     private sealed record RaftRun(double WritesPerSecond, double P50, double P99, double SyncsPerSecond, long Failed);
+
+    /// <summary>
+    /// M hosts in this process on one in-memory network, each persisting to its own log engine under
+    /// <c>directory/node-i</c>, all members of groups 1..G. Disposing stops the hosts, then closes the logs.
+    /// </summary>
+    private sealed class BenchCluster : IAsyncDisposable
+    {
+        public InMemoryNetwork Network { get; } = new();
+
+        public List<LogEngine> Engines { get; } = [];
+
+        public List<RaftHost> Hosts { get; } = [];
+
+        public static async Task<BenchCluster> StartAsync(string directory, int members, int groups)
+        {
+            var cluster = new BenchCluster();
+            try
+            {
+                ulong[] ids = [.. Enumerable.Range(1, members).Select(i => (ulong)i)];
+                foreach (ulong id in ids)
+                {
+                    var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Combine(directory, $"node-{id}") });
+                    cluster.Engines.Add(engine);
+                    // Default timing: 100 ms ticks, heartbeat 1 tick, election 10 ticks.
+                    var host = new RaftHost(new RaftHostOptions { NodeId = id, RandomSeed = (int)id, SnapshotEveryEntries = 0 }, new LogEngineRaftLogStore(engine), new MemoryRaftSnapshotStore(), cluster.Network.CreateTransport());
+                    cluster.Hosts.Add(host);
+                    host.Start();
+                }
+                for (ulong group = 1; group <= (ulong)groups; group++)
+                {
+                    foreach (var host in cluster.Hosts)
+                    {
+                        await host.StartGroupAsync(new RaftGroupConfig(group, new DiscardingStateMachine()) { InitialMembers = ids }).ConfigureAwait(false);
+                    }
+                }
+                return cluster;
+            }
+            catch
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var host in Hosts)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var engine in Engines)
+            {
+                engine.Dispose();
+            }
+        }
+    }
 
     /// <summary>A state machine that keeps nothing: the benchmark measures consensus and the log, not the application.</summary>
     private sealed class DiscardingStateMachine : IStateMachine

@@ -16,4 +16,11 @@ public sealed class LatencyStatisticsTests
         Assert.Equal(expected, LatencyStatistics.Percentile(samples, percent), 10);
         Assert.Equal([4.0, 1, 3, 2], samples);
     }
+
+    [Fact]
+    public void Median_AveragesTheMiddleTwo_OfAnEvenCount()
+    {
+        Assert.Equal(2.5, LatencyStatistics.Median([4, 1, 3, 2]));
+        Assert.Equal(3, LatencyStatistics.Median([5, 3, 1]));
+    }
 }

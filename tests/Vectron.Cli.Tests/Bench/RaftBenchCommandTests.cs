@@ -30,6 +30,24 @@ public sealed class RaftBenchCommandTests
     }
 
     [Fact]
+    public void Run_IdleGroups_QuiesceAndReportCpu()
+    {
+        using var directory = new TempDirectory();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        int exit = CliApplication.Run(["bench", "raft", "--idle-groups", "20", "--seconds", "0.5", "--dir", directory.Path], stdout, stderr);
+
+        Assert.True(exit == 0, stderr.ToString());
+        var root = JsonDocument.Parse(Assert.Single(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        Assert.Equal(20, root.GetProperty("idle_groups").GetInt32());
+        Assert.True(root.GetProperty("cpu_percent_of_one_core").GetDouble() >= 0, stdout.ToString());
+        // Quiesced: the groups were settled (no message for a second) before the timed phase, and stayed so.
+        Assert.True(root.GetProperty("settle_sec").GetDouble() < 120, stdout.ToString());
+        Assert.Equal(0, root.GetProperty("messages_per_sec").GetDouble());
+    }
+
+    [Fact]
     public void Parse_RejectsOutOfRangeAndUnknownOptions()
     {
         Assert.Throws<CliException>(() => RaftBenchOptions.Parse(["--members", "0"]));
