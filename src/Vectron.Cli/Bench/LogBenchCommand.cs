@@ -249,13 +249,13 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
             json.WriteNumber("entries_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.EntriesPerSecond))));
             json.WriteNumber("bytes_per_sec", Math.Round(diskBytesPerSecond));
             json.WriteNumber("payload_bytes_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.BytesPerSecond))));
-            json.WriteNumber("writer_sync_busy", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.SyncBusy)), 3));
+            json.WriteNumber("writer_sync_busy", LatencyStatistics.RoundSignificant(LatencyStatistics.Median(logRuns.Select(r => r.SyncBusy)), 4));
             json.WriteNumber("fsyncs_per_sec", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.SyncsPerSecond)), 1));
             json.WriteNumber("mean_batch_bytes", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.MeanBatchBytes))));
-            json.WriteNumber("p50_ms", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.P50)), 3));
-            json.WriteNumber("p99_ms", Math.Round(LatencyStatistics.Median(logRuns.Select(r => r.P99)), 3));
+            json.WriteNumber("p50_ms", LatencyStatistics.RoundSignificant(LatencyStatistics.Median(logRuns.Select(r => r.P50)), 4));
+            json.WriteNumber("p99_ms", LatencyStatistics.RoundSignificant(LatencyStatistics.Median(logRuns.Select(r => r.P99)), 4));
             json.WriteNumber("raw_bytes_per_sec", Math.Round(raw));
-            json.WriteNumber("log_vs_raw", Math.Round(diskBytesPerSecond / raw, 3));
+            json.WriteNumber("log_vs_raw", LatencyStatistics.RoundSignificant(diskBytesPerSecond / raw, 4));
             if (recovery is { } r)
             {
                 WriteRecovery(json, r);
@@ -267,9 +267,9 @@ internal sealed class LogBenchCommand(LogBenchOptions options, TextWriter output
     {
         json.WriteNumber("recovery_log_bytes", run.LogBytes);
         json.WriteNumber("recovery_replayed_bytes", run.ReplayedBytes);
-        json.WriteNumber("recovery_open_sec", Math.Round(run.OpenSeconds, 4));
-        json.WriteNumber("sequential_read_twice_sec", Math.Round(run.ReadTwiceSeconds, 4));
-        json.WriteNumber("recovery_vs_read_twice", Math.Round(run.OpenSeconds / run.ReadTwiceSeconds, 3));
+        json.WriteNumber("recovery_open_sec", LatencyStatistics.RoundSignificant(run.OpenSeconds, 4));
+        json.WriteNumber("sequential_read_twice_sec", LatencyStatistics.RoundSignificant(run.ReadTwiceSeconds, 4));
+        json.WriteNumber("recovery_vs_read_twice", LatencyStatistics.RoundSignificant(run.OpenSeconds / run.ReadTwiceSeconds, 4));
     }
 
     private sealed class GroupCursor(ulong group)

@@ -115,7 +115,7 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
             ["idle_groups"] = options.IdleGroups,
             ["seconds"] = options.Seconds,
             ["settle_sec"] = Math.Round(settle.Elapsed.TotalSeconds, 1),
-            ["cpu_percent_of_one_core"] = Math.Round(100 * cpu / seconds, 2),
+            ["cpu_percent_of_one_core"] = LatencyStatistics.RoundSignificant(100 * cpu / seconds, 4),
             ["messages_per_sec"] = Math.Round((network.DeliveredMessages - messagesBefore) / seconds, 1),
         };
         output.WriteLine(JsonSerializer.Serialize(result));
@@ -188,8 +188,8 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
             ["reps"] = options.Repetitions,
             ["transport"] = "in-memory",
             ["writes_per_sec"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.WritesPerSecond)), 1),
-            ["p50_ms"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.P50)), 3),
-            ["p99_ms"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.P99)), 3),
+            ["p50_ms"] = LatencyStatistics.RoundSignificant(LatencyStatistics.Median(runs.Select(r => r.P50)), 4),
+            ["p99_ms"] = LatencyStatistics.RoundSignificant(LatencyStatistics.Median(runs.Select(r => r.P99)), 4),
             ["leader_fsyncs_per_sec"] = Math.Round(LatencyStatistics.Median(runs.Select(r => r.SyncsPerSecond)), 1),
             ["failed"] = runs.Sum(r => r.Failed),
         };
