@@ -15,12 +15,13 @@ namespace Vectron.Simulation;
 /// <remarks>
 /// The log engine keeps its writer thread, but the host only writes from <see cref="RaftHost.ProcessOnce"/>, which
 /// blocks until the write is synced: one write is ever in flight and the driver waits for it, so runs are
-/// deterministic. Snapshot payloads live in a <see cref="MemoryRaftSnapshotStore"/> that survives crashes (a durable
-/// snapshot store; the host saves a payload before Raft learns of it).
+/// deterministic. Snapshot payloads are files of a <see cref="FileRaftSnapshotStore"/> on the same simulated disk, so
+/// crashes, torn writes and fsync errors reach them as they reach the log.
 /// </remarks>
 internal sealed class SimulatedHost : IDisposable
 {
     private const string LogDirectory = "/log";
+    private const string SnapshotDirectory = "/snapshots";
     private const int MaxIterationsPerStep = 10_000;
 
     private readonly SimulatedClock _clock;
@@ -28,7 +29,6 @@ internal sealed class SimulatedHost : IDisposable
     private readonly SafetyMonitor _monitor;
     private readonly SimulationOptions _options;
     private readonly SimulatedFileSystem _disk;
-    private readonly MemoryRaftSnapshotStore _snapshots = new();
     private readonly CapturingLoggerFactory _log = new();
     private readonly List<(ulong GroupId, IReadOnlyList<ulong> Founders)> _groups = [];
     private readonly Dictionary<ulong, KeyValueStateMachine> _machines = [];
@@ -236,15 +236,17 @@ internal sealed class SimulatedHost : IDisposable
             TimeProvider = _clock,
             OnFatalError = _fatal.Add,
         };
+        FileRaftSnapshotStore snapshots;
         try
         {
             _engine = LogEngine.Open(logOptions);
+            snapshots = FileRaftSnapshotStore.Open(_disk, SnapshotDirectory);
         }
 #pragma warning disable CA1031 // A log that does not recover is a storage bug to report, whatever the exception.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            _monitor.Report(ViolationKind.HostFailure, 0, $"node {Id}: the log did not recover: {exception}");
+            _monitor.Report(ViolationKind.HostFailure, 0, $"node {Id}: the log or the snapshot store did not recover: {exception}");
             _unrecoverable = true;
             return;
         }
@@ -264,7 +266,7 @@ internal sealed class SimulatedHost : IDisposable
             TimeProvider = _clock,
             ApplyScheduler = InlineApplyScheduler.Instance,
             LoggerFactory = _log,
-        }, store, _snapshots, _network.CreateTransport());
+        }, store, snapshots, _network.CreateTransport());
         foreach (var (groupId, founders) in _groups)
         {
             StartReplica(groupId, founders);

@@ -226,8 +226,18 @@ internal sealed class ApplyLane
     {
         var metadata = new SnapshotMetadata(_appliedIndex, _appliedTerm, _confState);
         var payload = await SnapshotPayload.WriteAsync(metadata.Index, metadata.Term, _sessions, _stateMachine, CancellationToken.None).ConfigureAwait(false);
-        await _snapshots.SaveAsync(_groupId, metadata, payload, CancellationToken.None).ConfigureAwait(false);
         _lastSnapshotIndex = metadata.Index;
+        try
+        {
+            await _snapshots.SaveAsync(_groupId, metadata, payload, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            // A snapshot only lets the log be compacted: without it the group goes on from its log. The disk may be
+            // full or failing, so the next try waits for another interval of entries rather than every batch.
+            _host.OnSnapshotSaveFailed(_groupId, metadata.Index, exception);
+            return;
+        }
         _host.OnSnapshotTaken(_groupId, metadata);
     }
 

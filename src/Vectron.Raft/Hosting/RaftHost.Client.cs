@@ -234,6 +234,9 @@ public sealed partial class RaftHost
     /// <summary>Called by an apply lane whose state machine threw.</summary>
     internal void OnApplyFailed(ulong groupId, Exception exception) => RaftHostLog.ApplyFailed(_logger, exception, NodeId, groupId);
 
+    internal void OnSnapshotSaveFailed(ulong groupId, ulong index, Exception exception) =>
+        RaftHostLog.SnapshotSaveFailed(_logger, exception, NodeId, groupId, index, _options.SnapshotEveryEntries);
+
     private void FailProposal(PendingProposal proposal, RaftOutcome outcome, ulong leaderHint = 0)
     {
         var key = (proposal.GroupId, proposal.ClientId, proposal.RequestId);

@@ -147,7 +147,16 @@ public sealed partial class RaftHost
         }
         // Durable before Raft hears of it: once the core installs the snapshot the host must be able
         // to restore from it, even after a crash.
-        await _snapshots.SaveAsync(chunk.GroupId, snapshot.Metadata, payload, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _snapshots.SaveAsync(chunk.GroupId, snapshot.Metadata, payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            // Not durable, so Raft must not hear of it; the leader's probe finds this follower still behind.
+            RaftHostLog.ReceivedSnapshotSaveFailed(_logger, exception, NodeId, chunk.GroupId, snapshot.Metadata.Index, from);
+            return;
+        }
         group.Node.Step(chunk.Message);
         NoteActivity(group);
         MarkDirty(group);

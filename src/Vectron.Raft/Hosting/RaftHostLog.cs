@@ -28,4 +28,10 @@ internal static partial class RaftHostLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "Raft host {NodeId}: the consensus loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception, ulong nodeId);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Raft host {NodeId}: saving the snapshot of group {GroupId} at {Index} failed; the log is not compacted and the next snapshot is tried {Every} entries later")]
+    public static partial void SnapshotSaveFailed(ILogger logger, Exception exception, ulong nodeId, ulong groupId, ulong index, long every);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Raft host {NodeId}: saving the snapshot of group {GroupId} at {Index} received from node {From} failed; dropped (the leader sends it again)")]
+    public static partial void ReceivedSnapshotSaveFailed(ILogger logger, Exception exception, ulong nodeId, ulong groupId, ulong index, ulong from);
 }

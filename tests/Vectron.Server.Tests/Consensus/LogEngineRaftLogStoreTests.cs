@@ -2,6 +2,7 @@ using System.Text;
 using Vectron.Raft.Core;
 using Vectron.Raft.Hosting;
 using Vectron.Server.Consensus;
+using Vectron.Storage.Files;
 using Vectron.Storage.Log;
 using HardState = Vectron.Raft.Core.HardState;
 
@@ -113,10 +114,10 @@ public sealed class LogEngineRaftLogStoreTests
     }
 
     [Fact]
-    public async Task Host_OverTheLogEngine_RecoversItsGroupsAfterRestart()
+    public async Task Host_OverTheLogEngineAndSnapshotFiles_RecoversACompactedGroupAfterRestart()
     {
         using var directory = new TempDirectory();
-        var snapshots = new MemoryRaftSnapshotStore();
+        var disk = PhysicalFileSystem.Instance;
         var options = new RaftHostOptions
         {
             NodeId = 1,
@@ -128,7 +129,7 @@ public sealed class LogEngineRaftLogStoreTests
         var network = new InMemoryNetwork();
         await using (var engine = OpenEngine(directory))
         {
-            await using var host = new RaftHost(options, new LogEngineRaftLogStore(engine), snapshots, network.CreateTransport());
+            await using var host = new RaftHost(options, new LogEngineRaftLogStore(engine), FileRaftSnapshotStore.Open(disk, directory.File("snapshots")), network.CreateTransport());
             var machine = new KeyValueMachine();
             var started = host.StartGroupAsync(new RaftGroupConfig(3, machine) { InitialMembers = [1] });
             Drive(host, () => started.IsCompleted);
@@ -144,7 +145,13 @@ public sealed class LogEngineRaftLogStoreTests
         await using (var engine = OpenEngine(directory))
         {
             var store = new LogEngineRaftLogStore(engine);
-            Assert.True(store.SnapshotMetadata(3).Index >= 16);
+            ulong snapshotIndex = store.SnapshotMetadata(3).Index;
+            Assert.True(snapshotIndex >= 16, $"snapshot at {snapshotIndex}");
+            // The entries the snapshot covers are gone from the log: only the payload file can bring them back.
+            Assert.True(store.OpenGroup(3).FirstIndex > 8, $"log starts at {store.OpenGroup(3).FirstIndex}");
+            var snapshots = FileRaftSnapshotStore.Open(disk, directory.File("snapshots"));
+            Assert.Contains(snapshotIndex, snapshots.HeldIndexes(3));
+            Assert.DoesNotContain(snapshots.HeldIndexes(3), index => index < snapshotIndex);
             await using var host = new RaftHost(options, store, snapshots, network.CreateTransport());
             var machine = new KeyValueMachine();
             var started = host.StartGroupAsync(new RaftGroupConfig(3, machine));
@@ -158,6 +165,55 @@ public sealed class LogEngineRaftLogStoreTests
             Assert.Equal("20", Encoding.UTF8.GetString((await retry).Value.Span));
             Assert.Equal(20, machine.Keys.Count);
         }
+    }
+
+    [Fact]
+    public async Task Host_WhoseSnapshotSavesFail_KeepsCommitting_AndCompactsOnceTheyWork()
+    {
+        using var directory = new TempDirectory();
+        var snapshotDisk = new SimulatedFileSystem(11) { InjectError = (operation, _) => operation == SimulatedOperation.Sync ? 5 : null };
+        var options = new RaftHostOptions
+        {
+            NodeId = 1,
+            RandomSeed = 5,
+            ApplyScheduler = InlineApplyScheduler.Instance,
+            SnapshotEveryEntries = 4,
+            CompactionOverhead = 1,
+        };
+        await using var engine = OpenEngine(directory);
+        var store = new LogEngineRaftLogStore(engine);
+        var machine = new KeyValueMachine();
+        await using var failing = new RaftHost(options, store, FileRaftSnapshotStore.Open(snapshotDisk, "/snapshots"), new InMemoryNetwork().CreateTransport());
+        var started = failing.StartGroupAsync(new RaftGroupConfig(3, machine) { InitialMembers = [1] });
+        Drive(failing, () => started.IsCompleted);
+        failing.AddTicks(25);
+        Drive(failing, () => failing.GroupOf(3)!.Node.Role == RaftRole.Leader);
+        ulong request = 0;
+        async Task WriteAsync()
+        {
+            var result = failing.ProposeAsync(3, 9, ++request, Encoding.UTF8.GetBytes($"k{request}"));
+            Drive(failing, () => result.IsCompleted);
+            Assert.Equal(RaftOutcome.Ok, (await result).Outcome);
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            await WriteAsync();
+        }
+
+        // Every save failed (EIO on fsync): the group applied everything and kept its whole log.
+        Assert.Equal(12, machine.Keys.Count);
+        Assert.False(failing.GroupOf(3)!.Lane.Failed);
+        Assert.Equal(0UL, store.SnapshotMetadata(3).Index);
+        Assert.Equal(1UL, store.OpenGroup(3).FirstIndex);
+
+        snapshotDisk.InjectError = null;
+        for (var i = 0; i < 8; i++)
+        {
+            await WriteAsync();
+        }
+
+        Assert.True(store.SnapshotMetadata(3).Index > 12, $"snapshot at {store.SnapshotMetadata(3).Index}");
     }
 
     private static void Drive(RaftHost host, Func<bool> until)
