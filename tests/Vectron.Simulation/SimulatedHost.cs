@@ -142,6 +142,13 @@ internal sealed class SimulatedHost : IDisposable
                 _inStep = false;
             }
 
+            if (_disk.Halted)
+            {
+                // Power went out under a write the host survived (a snapshot save fails softly): the machine is down
+                // all the same, at this moment.
+                return Failed(new SimulatedCrashException("the simulated machine lost power during a write the host caught"));
+            }
+
             if (_disk.SyncCount != syncs && SyncDelay > 0)
             {
                 BusyUntil = _clock.Now + SyncDelay;

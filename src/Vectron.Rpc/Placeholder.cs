@@ -1,0 +1,1 @@
+namespace Vectron.Rpc;
