@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -147,6 +148,59 @@ public sealed class BadInputTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task ClientDisconnect_InTheMiddleOfAClientStream_EndsTheHandler_AndTheServerGoesOn()
+    {
+        var firstMessage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var collect = new RpcMethod<EchoRequest, EchoReply>("test.Disconnect", "Collect", RpcMethodType.ClientStreaming);
+        await using var rpc = await RpcFixture.StartAsync(map: router => router.MapClientStreaming(collect, async (requests, context) =>
+        {
+            try
+            {
+                await foreach (var request in requests)
+                {
+                    firstMessage.TrySetResult();
+                }
+
+                ended.TrySetResult("the request stream ended cleanly");
+            }
+            catch (Exception exception)
+            {
+                ended.TrySetResult(exception.GetType().Name);
+                throw;
+            }
+
+            return new EchoReply();
+        }));
+
+        // Hand-written HTTP/2 on a bare socket, so the client can vanish without END_STREAM, RST_STREAM or GOAWAY.
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, rpc.Server.Address.Port);
+            byte[] headers = Hpack(
+                (":method", "POST"), (":scheme", "http"), (":path", "/test.Disconnect/Collect"), (":authority", $"127.0.0.1:{rpc.Server.Address.Port}"),
+                ("content-type", "application/grpc"), ("te", "trailers"));
+            byte[] first = Valid(new EchoRequest { Text = "first" });
+            byte[] halfOfSecond = Valid(new EchoRequest { Text = "second, never finished" })[..12];
+            byte[] bytes =
+            [
+                .. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8,
+                .. Http2Frame(type: 4, flags: 0, stream: 0, []), // SETTINGS
+                .. Http2Frame(type: 1, flags: 4, stream: 1, headers), // HEADERS, END_HEADERS
+                .. Http2Frame(type: 0, flags: 0, stream: 1, [.. first, .. halfOfSecond]), // DATA, the stream left open
+            ];
+            await socket.SendAsync(bytes);
+            await firstMessage.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            socket.LingerState = new LingerOption(true, 0); // close with a TCP reset
+            socket.Close();
+        }
+
+        string how = await ended.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.NotEqual("the request stream ended cleanly", how);
+        await AssertStillServesAsync(rpc);
+    }
+
     internal static byte[] Valid(EchoRequest request) => GrpcFrame.Encode(request, compress: false, int.MaxValue);
 
     internal static byte[] Prefix(byte flag, uint length)
@@ -161,6 +215,35 @@ public sealed class BadInputTests
     {
         var reply = await rpc.Channel.UnaryAsync(DiagnosticsMethods.Echo, new EchoRequest { Text = "still serving" }, new Client.RpcCallOptions { Timeout = TimeSpan.FromSeconds(15) });
         Assert.Equal("still serving", reply.Text);
+    }
+
+    private static byte[] Http2Frame(byte type, byte flags, int stream, ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), stream);
+        payload.CopyTo(frame.AsSpan(9));
+        return frame;
+    }
+
+    // HPACK "literal header field without indexing, new name" (RFC 7541 section 6.2.2), no Huffman; every string is under 127 bytes.
+    private static byte[] Hpack(params (string Name, string Value)[] headers)
+    {
+        var block = new List<byte>();
+        foreach (var (name, value) in headers)
+        {
+            block.Add(0);
+            block.Add((byte)name.Length);
+            block.AddRange(Encoding.ASCII.GetBytes(name));
+            block.Add((byte)value.Length);
+            block.AddRange(Encoding.ASCII.GetBytes(value));
+        }
+
+        return [.. block];
     }
 
     private static async Task AssertGrpcStatusAsync(byte[] body, RpcStatusCode expected, string messagePart)
