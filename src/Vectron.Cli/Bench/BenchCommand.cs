@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c>, <c>log</c> and <c>raft</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c>, <c>log</c>, <c>raft</c> and <c>rpc</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -59,11 +59,19 @@ internal static class BenchCommand
                 }
 
                 return new RaftBenchCommand(RaftBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "rpc":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Rpc);
+                    return 0;
+                }
+
+                return new RpcBenchCommand(RpcBenchOptions.Parse(rest), output, diagnostics).Run();
             case "--help" or "-h" or "-?" or "help":
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter', 'log' and 'raft' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter', 'log', 'raft' and 'rpc' (see 'vectron bench --help').");
         }
     }
 }

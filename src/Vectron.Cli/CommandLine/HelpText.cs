@@ -44,6 +44,7 @@ internal static class HelpText
           vectron bench log [options]          synced appends through the write-ahead log vs a plain
                                                write + fdatasync loop; recovery time
           vectron bench raft [options]         committed writes/s and latency of one Raft group
+          vectron bench rpc [options]          gRPC-framed round trips/s and streaming MB/s on loopback
 
         Run 'vectron bench <command> --help' for the options of each.
 
@@ -123,6 +124,29 @@ internal static class HelpText
           --idle-groups N      instead: start N idle groups (all M hosts members of each), wait
                                until no message flows for a second (they quiesced), then print
                                cpu_percent_of_one_core used by the whole process over S seconds
+
+        """;
+
+    public const string Rpc = """
+        vectron bench rpc - the RPC layer on loopback HTTP/2 (h2c)
+
+        Usage:
+          vectron bench rpc [--callers 1,64] [--message-size BYTES] [--seconds S] [--reps R] [--stream-mb N]
+
+        Starts a Vectron RPC server (the Diagnostics service) and, as the peer measured in the same
+        run, a bare Kestrel HTTP/2 endpoint that echoes its request body. For each caller count C,
+        C concurrent callers each make unary Echo calls one after another for S seconds (after a
+        warm-up call each), then do the same with plain HTTP/2 POSTs of the same request bytes.
+        Prints one JSON object per C: calls_per_sec, p50_ms, p99_ms, raw_http2_requests_per_sec and
+        rpc_vs_raw_http2 (the share of bare HTTP/2's rate the gRPC layer keeps). Then one client
+        stream of N messages of 1 MiB: mb_per_sec. Every figure is the median of R runs.
+
+        Options:
+          --callers LIST       comma-separated concurrent caller counts (default 1,64)
+          --message-size BYTES payload bytes per unary request (default 64)
+          --seconds S          seconds per timed unary phase (default 3)
+          --reps R             runs per figure, medians reported (default 3)
+          --stream-mb N        MiB for the streaming measurement, 0 to skip (default 256)
 
         """;
 
