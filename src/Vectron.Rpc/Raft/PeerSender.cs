@@ -18,6 +18,7 @@ internal sealed class PeerSender
     private readonly Channel<RaftMessageBatch> _queue;
     private readonly CancellationToken _stopping;
     private Task _run = Task.CompletedTask;
+    private int _streamsOpened;
 
     public PeerSender(RpcRaftTransport transport, ulong peer, CancellationToken stopping)
     {
@@ -34,7 +35,7 @@ internal sealed class PeerSender
     public ulong Peer { get; }
 
     /// <summary>Streams opened so far (the first and every reconnect), for tests and diagnostics.</summary>
-    public int StreamsOpened { get; private set; }
+    public int StreamsOpened => Volatile.Read(ref _streamsOpened);
 
     public void Start() => _run = Task.Run(RunAsync, CancellationToken.None);
 
@@ -106,7 +107,7 @@ internal sealed class PeerSender
     {
         var channel = _transport.ChannelFor(Peer)
             ?? throw new RpcException(RpcStatusCode.Unavailable, $"no address known for node {Peer}");
-        StreamsOpened++;
+        Interlocked.Increment(ref _streamsOpened);
         return channel.ClientStreaming(RaftTransportMethods.SendBatches, new RpcCallOptions { CancellationToken = _stopping });
     }
 
