@@ -30,7 +30,9 @@ public sealed class RpcChannel : IDisposable
             ConnectTimeout = Options.ConnectTimeout,
             KeepAlivePingDelay = Options.KeepAlivePingDelay,
             KeepAlivePingTimeout = Options.KeepAlivePingTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            // Pings only while calls are open (the Raft streams always are): a standard gRPC server closes a connection
+            // pinged while idle more often than every 5 minutes (grpc-core's default ping policy).
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,

@@ -17,7 +17,7 @@ public sealed record RpcChannelOptions
     /// <summary>How long to wait for a TCP (and TLS) connection. Default 3 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Idle time after which the connection is pinged (HTTP/2 PING), so a dead peer is noticed. Default 2 s.</summary>
+    /// <summary>Idle time after which a connection with open calls is pinged (HTTP/2 PING), so a dead peer is noticed. Default 2 s.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a ping may go unanswered before the connection is dropped. Default 3 s.</summary>
