@@ -139,10 +139,7 @@ public sealed class RpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(method);
-        options ??= RpcCallOptions.Default;
-        var call = new ClientCall<TRequest, TResponse>(this, method, options, options.Timeout, streamingRequest: true);
-        call.Start(null);
-        return new RpcClientStreamingCall<TRequest, TResponse>(call, method);
+        return new RpcClientStreamingCall<TRequest, TResponse>(StartStreamingRequest(method, options), method);
     }
 
     /// <summary>Starts a bidirectional-streaming call.</summary>
@@ -151,14 +148,21 @@ public sealed class RpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(method);
-        options ??= RpcCallOptions.Default;
-        var call = new ClientCall<TRequest, TResponse>(this, method, options, options.Timeout, streamingRequest: true);
-        call.Start(null);
-        return new RpcDuplexCall<TRequest, TResponse>(call);
+        return new RpcDuplexCall<TRequest, TResponse>(StartStreamingRequest(method, options));
     }
 
     /// <summary>Closes the connections; calls in flight fail.</summary>
     public void Dispose() => HttpClient.Dispose();
+
+    private ClientCall<TRequest, TResponse> StartStreamingRequest<TRequest, TResponse>(RpcMethod<TRequest, TResponse> method, RpcCallOptions? options)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        options ??= RpcCallOptions.Default;
+        var call = new ClientCall<TRequest, TResponse>(this, method, options, options.Timeout, streamingRequest: true);
+        call.Start(null);
+        return call;
+    }
 
     private async ValueTask<TResponse> UnaryOnceAsync<TRequest, TResponse>(RpcMethod<TRequest, TResponse> method, TRequest request, RpcCallOptions options, DateTimeOffset? deadline)
         where TRequest : class, IMessage<TRequest>, new()

@@ -34,9 +34,6 @@ public sealed partial class RpcRouter
     /// <summary>The router's limits.</summary>
     public RpcServerOptions Options { get; }
 
-    /// <summary>The paths served, for diagnostics.</summary>
-    public IEnumerable<string> Paths => _methods?.Keys ?? (IEnumerable<string>)_building.Keys;
-
     /// <summary>Serves a unary method.</summary>
     public RpcRouter MapUnary<TRequest, TResponse>(RpcMethod<TRequest, TResponse> method, Func<TRequest, RpcCallContext, Task<TResponse>> handler)
         where TRequest : class, IMessage<TRequest>, new()
@@ -148,11 +145,10 @@ public sealed partial class RpcRouter
             response.Headers["grpc-encoding"] = "gzip";
         }
 
+        // Without a deadline the handler's token is the request's own: no sources to create per call.
         using var deadline = timeout is { } t ? new CancellationTokenSource(t, Options.TimeProvider) : null;
-        using var linked = deadline is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted)
-            : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, deadline.Token);
-        var context = new RpcCallContext(http, path, timeout is { } d ? Options.TimeProvider.GetUtcNow() + d : null, linked.Token);
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, deadline.Token);
+        var context = new RpcCallContext(http, path, timeout is { } d ? Options.TimeProvider.GetUtcNow() + d : null, linked?.Token ?? http.RequestAborted);
         var settings = new CallSettings(gzip, compressResponses, Options.MaxReceiveMessageSize, Options.MaxSendMessageSize);
         RpcStatusCode status = RpcStatusCode.OK;
         string detail = string.Empty;

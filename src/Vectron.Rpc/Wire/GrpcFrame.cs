@@ -23,23 +23,13 @@ public static class GrpcFrame
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
-        int size = message.CalculateSize();
-        if (size > maxSize)
-        {
-            throw new RpcException(RpcStatusCode.ResourceExhausted, $"sending message larger than max ({size} vs. {maxSize} bytes)");
-        }
-
         if (compress)
         {
-            byte[] compressed = Gzip(message.ToByteArray());
-            var span = writer.GetSpan(PrefixSize + compressed.Length);
-            span[0] = 1;
-            BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)compressed.Length);
-            compressed.CopyTo(span[PrefixSize..]);
-            writer.Advance(PrefixSize + compressed.Length);
+            writer.Write(Encode(message, compress: true, maxSize));
         }
         else
         {
+            int size = CheckedSize(message, maxSize);
             var span = writer.GetSpan(PrefixSize + size);
             span[0] = 0;
             BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)size);
@@ -58,12 +48,7 @@ public static class GrpcFrame
     public static byte[] Encode(IMessage message, bool compress, int maxSize)
     {
         ArgumentNullException.ThrowIfNull(message);
-        int size = message.CalculateSize();
-        if (size > maxSize)
-        {
-            throw new RpcException(RpcStatusCode.ResourceExhausted, $"sending message larger than max ({size} vs. {maxSize} bytes)");
-        }
-
+        int size = CheckedSize(message, maxSize);
         if (compress)
         {
             byte[] compressed = Gzip(message.ToByteArray());
@@ -158,6 +143,12 @@ public static class GrpcFrame
 
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    private static int CheckedSize(IMessage message, int maxSize)
+    {
+        int size = message.CalculateSize();
+        return size <= maxSize ? size : throw new RpcException(RpcStatusCode.ResourceExhausted, $"sending message larger than max ({size} vs. {maxSize} bytes)");
     }
 
     private static (byte Flag, uint Length) ReadPrefix(in ReadOnlySequence<byte> buffer)
