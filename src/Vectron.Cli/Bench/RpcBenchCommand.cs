@@ -2,13 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vectron.Rpc;
 using Vectron.Rpc.Client;
 using Vectron.Rpc.Protocol.Internal;
@@ -18,7 +11,7 @@ namespace Vectron.Cli.Bench;
 
 /// <summary>
 /// <c>vectron bench rpc</c>: unary round trips per second over loopback h2c with C concurrent callers (Vectron's gRPC
-/// layer, and beside it the same request bytes POSTed to a bare Kestrel echo endpoint with the same HttpClient setup:
+/// layer, and beside it the same request bytes POSTed to a bare echo endpoint on the same Kestrel setup, through an HttpClient with the channel's HTTP/2 settings:
 /// the cost of the layer), and MB/s of a client stream of 1 MiB messages. One JSON object per measurement.
 /// </summary>
 internal sealed class RpcBenchCommand(RpcBenchOptions options, TextWriter output, TextWriter diagnostics)
@@ -33,9 +26,9 @@ internal sealed class RpcBenchCommand(RpcBenchOptions options, TextWriter output
         var server = await RpcServer.StartAsync(router, new IPEndPoint(IPAddress.Loopback, 0)).ConfigureAwait(false);
         await using var disposeServer = server.ConfigureAwait(false);
         var raw = await StartRawEchoAsync().ConfigureAwait(false);
-        await using var disposeRaw = raw.App.ConfigureAwait(false);
+        await using var disposeRaw = raw.ConfigureAwait(false);
         using var channel = new RpcChannel(server.Address, new RpcChannelOptions { MaxSendMessageSize = 2 * ChunkBytes, MaxReceiveMessageSize = 2 * ChunkBytes, CircuitBreaker = false });
-        using var rawClient = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { BaseAddress = raw.Address };
+        using var rawClient = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = 4 << 20 }) { BaseAddress = raw.Address };
         var payload = ByteString.CopyFrom(new byte[options.MessageSize]);
         var request = new EchoRequest { Payload = payload };
         byte[] rawBody = request.ToByteArray();
@@ -142,23 +135,16 @@ internal sealed class RpcBenchCommand(RpcBenchOptions options, TextWriter output
         _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
     }
 
-    private static async Task<(WebApplication App, Uri Address)> StartRawEchoAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        app.Run(async context =>
-        {
-            var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
-            context.Response.ContentType = "application/octet-stream";
-            await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length)).ConfigureAwait(false);
-        });
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, new Uri(address));
-    }
+    private static Task<RpcServer> StartRawEchoAsync() =>
+        RpcServer.StartAsync(
+            async context =>
+            {
+                var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
+                context.Response.ContentType = "application/octet-stream";
+                await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length)).ConfigureAwait(false);
+            },
+            new IPEndPoint(IPAddress.Loopback, 0));
 
     private void Write(Dictionary<string, object> fields)
     {

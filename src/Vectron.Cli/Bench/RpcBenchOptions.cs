@@ -36,7 +36,7 @@ internal sealed record RpcBenchOptions
         ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
         return new RpcBenchOptions
         {
-            Callers = [.. list.GetDoubleList("callers", [1, 64], 1, 4_096).Select(c => c == Math.Floor(c) ? (int)c : throw CliException.Usage($"{CommandName}: --callers takes whole numbers; got {c}"))],
+            Callers = list.GetInt32List("callers", [1, 64], 1, 4_096),
             MessageSize = list.GetInt32("message-size", 64, 0, 1 << 20),
             Seconds = list.GetDouble("seconds", 3, 0.1, 3_600),
             Repetitions = list.GetInt32("reps", 3, 1, 100),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,9 +29,19 @@ public sealed class RpcServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts serving <paramref name="router"/> on <paramref name="endpoint"/> (port 0 picks a free one).</summary>
-    public static async Task<RpcServer> StartAsync(RpcRouter router, IPEndPoint endpoint, X509Certificate2? certificate = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static Task<RpcServer> StartAsync(RpcRouter router, IPEndPoint endpoint, X509Certificate2? certificate = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(router);
+        return StartAsync(router.HandleAsync, endpoint, certificate, loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts serving any request delegate on the same Kestrel HTTP/2 setup (limits, windows, pings) as a router gets:
+    /// for a baseline measured beside the RPC layer, or a test endpoint.
+    /// </summary>
+    public static async Task<RpcServer> StartAsync(RequestDelegate application, IPEndPoint endpoint, X509Certificate2? certificate = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(endpoint);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -59,7 +70,7 @@ public sealed class RpcServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        app.Run(router.HandleAsync);
+        app.Run(application);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
