@@ -118,28 +118,15 @@ public sealed class LogEngineRaftLogStoreTests
     {
         using var directory = new TempDirectory();
         var disk = PhysicalFileSystem.Instance;
-        var options = new RaftHostOptions
-        {
-            NodeId = 1,
-            RandomSeed = 5,
-            ApplyScheduler = InlineApplyScheduler.Instance,
-            SnapshotEveryEntries = 8,
-            CompactionOverhead = 2,
-        };
+        var options = SingleNodeOptions(snapshotEvery: 8, compactionOverhead: 2);
         var network = new InMemoryNetwork();
         await using (var engine = OpenEngine(directory))
         {
             await using var host = new RaftHost(options, new LogEngineRaftLogStore(engine), FileRaftSnapshotStore.Open(disk, directory.File("snapshots")), network.CreateTransport());
-            var machine = new KeyValueMachine();
-            var started = host.StartGroupAsync(new RaftGroupConfig(3, machine) { InitialMembers = [1] });
-            Drive(host, () => started.IsCompleted);
-            host.AddTicks(25);
-            Drive(host, () => host.GroupOf(3)!.Node.Role == RaftRole.Leader);
+            StartLeader(host, new KeyValueMachine());
             for (ulong request = 1; request <= 20; request++)
             {
-                var result = host.ProposeAsync(3, 9, request, Encoding.UTF8.GetBytes($"k{request}"));
-                Drive(host, () => result.IsCompleted);
-                Assert.Equal(RaftOutcome.Ok, (await result).Outcome);
+                await WriteAsync(host, request);
             }
         }
         await using (var engine = OpenEngine(directory))
@@ -172,33 +159,16 @@ public sealed class LogEngineRaftLogStoreTests
     {
         using var directory = new TempDirectory();
         var snapshotDisk = new SimulatedFileSystem(11) { InjectError = (operation, _) => operation == SimulatedOperation.Sync ? 5 : null };
-        var options = new RaftHostOptions
-        {
-            NodeId = 1,
-            RandomSeed = 5,
-            ApplyScheduler = InlineApplyScheduler.Instance,
-            SnapshotEveryEntries = 4,
-            CompactionOverhead = 1,
-        };
+        var options = SingleNodeOptions(snapshotEvery: 4, compactionOverhead: 1);
         await using var engine = OpenEngine(directory);
         var store = new LogEngineRaftLogStore(engine);
         var machine = new KeyValueMachine();
         await using var failing = new RaftHost(options, store, FileRaftSnapshotStore.Open(snapshotDisk, "/snapshots"), new InMemoryNetwork().CreateTransport());
-        var started = failing.StartGroupAsync(new RaftGroupConfig(3, machine) { InitialMembers = [1] });
-        Drive(failing, () => started.IsCompleted);
-        failing.AddTicks(25);
-        Drive(failing, () => failing.GroupOf(3)!.Node.Role == RaftRole.Leader);
+        StartLeader(failing, machine);
         ulong request = 0;
-        async Task WriteAsync()
-        {
-            var result = failing.ProposeAsync(3, 9, ++request, Encoding.UTF8.GetBytes($"k{request}"));
-            Drive(failing, () => result.IsCompleted);
-            Assert.Equal(RaftOutcome.Ok, (await result).Outcome);
-        }
-
         for (var i = 0; i < 12; i++)
         {
-            await WriteAsync();
+            await WriteAsync(failing, ++request);
         }
 
         // Every save failed (EIO on fsync): the group applied everything and kept its whole log.
@@ -210,10 +180,36 @@ public sealed class LogEngineRaftLogStoreTests
         snapshotDisk.InjectError = null;
         for (var i = 0; i < 8; i++)
         {
-            await WriteAsync();
+            await WriteAsync(failing, ++request);
         }
 
         Assert.True(store.SnapshotMetadata(3).Index > 12, $"snapshot at {store.SnapshotMetadata(3).Index}");
+    }
+
+    private static RaftHostOptions SingleNodeOptions(long snapshotEvery, ulong compactionOverhead) => new()
+    {
+        NodeId = 1,
+        RandomSeed = 5,
+        ApplyScheduler = InlineApplyScheduler.Instance,
+        SnapshotEveryEntries = snapshotEvery,
+        CompactionOverhead = compactionOverhead,
+    };
+
+    /// <summary>Founds group 3 with node 1 alone and ticks until it leads.</summary>
+    private static void StartLeader(RaftHost host, KeyValueMachine machine)
+    {
+        var started = host.StartGroupAsync(new RaftGroupConfig(3, machine) { InitialMembers = [1] });
+        Drive(host, () => started.IsCompleted);
+        host.AddTicks(25);
+        Drive(host, () => host.GroupOf(3)!.Node.Role == RaftRole.Leader);
+    }
+
+    /// <summary>Writes key k{request} as client 9 and expects it committed and applied.</summary>
+    private static async Task WriteAsync(RaftHost host, ulong request)
+    {
+        var result = host.ProposeAsync(3, 9, request, Encoding.UTF8.GetBytes($"k{request}"));
+        Drive(host, () => result.IsCompleted);
+        Assert.Equal(RaftOutcome.Ok, (await result).Outcome);
     }
 
     private static void Drive(RaftHost host, Func<bool> until)
