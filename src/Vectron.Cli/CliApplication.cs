@@ -1,6 +1,8 @@
 using System.Reflection;
 using Vectron.Cli.Bench;
+using Vectron.Cli.Client;
 using Vectron.Cli.CommandLine;
+using Vectron.Cli.Import;
 using Vectron.Cli.Simulate;
 
 namespace Vectron.Cli;
@@ -18,6 +20,11 @@ internal static class CliApplication
         try
         {
             return Dispatch(arguments, output, diagnostics);
+        }
+        catch (RestException e)
+        {
+            diagnostics.WriteLine($"vectron: error: {e.Message}");
+            return CliException.InputExitCode;
         }
         catch (CliException e)
         {
@@ -68,8 +75,56 @@ internal static class CliApplication
                 }
 
                 return new SimulateCommand(SimulateOptions.Parse(rest), output, diagnostics).Run();
+            case "collections" or "import" or "search" or "status":
+                return RunClientCommand(command, arguments.Skip(1).ToArray(), output, diagnostics);
             default:
                 throw CliException.Usage($"unknown command '{command}' (see 'vectron --help').");
+        }
+    }
+
+    private static int RunClientCommand(string command, string[] rest, TextWriter output, TextWriter diagnostics)
+    {
+        if (ArgumentList.WantsHelp(rest))
+        {
+            output.Write(command switch
+            {
+                "collections" => HelpText.Collections,
+                "import" => HelpText.Import,
+                "search" => HelpText.Search,
+                _ => HelpText.Status,
+            });
+            return 0;
+        }
+
+        switch (command)
+        {
+            case "collections":
+                return CollectionsCommand.Run(rest, output);
+            case "search":
+                return SearchCommand.Run(rest, output);
+            case "status":
+                return StatusCommand.Run(rest, output);
+            default:
+                var options = ImportOptions.Parse(rest);
+                using (var interrupt = new CancellationTokenSource())
+                {
+                    ConsoleCancelEventHandler onCancel = (_, e) =>
+                    {
+                        // The first Ctrl-C stops cleanly (batches in flight finish or are abandoned, the checkpoint is written).
+                        e.Cancel = true;
+                        interrupt.Cancel();
+                    };
+                    Console.CancelKeyPress += onCancel;
+                    try
+                    {
+                        bool terminal = ReferenceEquals(diagnostics, Console.Error) && !Console.IsErrorRedirected;
+                        return new ImportCommand(options, output, diagnostics, TimeProvider.System, terminal).Run(interrupt.Token);
+                    }
+                    finally
+                    {
+                        Console.CancelKeyPress -= onCancel;
+                    }
+                }
         }
     }
 }

@@ -18,7 +18,13 @@ internal static class HelpText
         Usage:
           vectron <command> [options]
 
-        Commands:
+        Commands (talking to a server over REST; --url, default http://127.0.0.1:6333 or $VECTRON_URL):
+          collections        list | create | info | delete collections
+          import             Import points from .fvecs, .bvecs, .npy or JSON lines, resumable
+          search             Nearest neighbours of a vector or of a stored point
+          status             The server's version, cluster state and collections
+
+        Commands (local):
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
@@ -291,6 +297,88 @@ internal static class HelpText
           --jit-warmup S         Seconds of untimed searching after the build, before the first
                                  timed pass, so the runtime has compiled the search code to its
                                  optimised tier (default 1; 0 = none)
+
+        """;
+
+    public const string Collections = """
+        vectron collections - manage the collections of a Vectron server
+
+        Usage:
+          vectron collections list [--url URL] [--json]
+          vectron collections create NAME --size N --distance Cosine|Dot|Euclid [--shards N] [--m N]
+                                     [--ef-construct N] [--quantization none|int8] [--url URL] [--json]
+          vectron collections info NAME [--url URL] [--json]
+          vectron collections delete NAME [--url URL] [--json]
+
+        Options:
+          --url URL              The server (default $VECTRON_URL, else http://127.0.0.1:6333)
+          --json                 Print the server's result as JSON instead of a table
+          --timeout-seconds S    Give up on an unanswered request after S seconds (default 30)
+          --size N               create: the vectors' dimension
+          --distance D           create: Cosine, Dot or Euclid
+          --shards N             create: number of shards (default: the server's, one per core)
+          --m N, --ef-construct N  create: HNSW graph degree and build beam width (server defaults)
+          --quantization int8    create: int8 scalar quantization with exact rescoring
+
+        """;
+
+    public const string Import = """
+        vectron import - load points from a file into a collection, with progress, resumable
+
+        Usage:
+          vectron import FILE --collection NAME [options]
+
+        Files (by extension):
+          .fvecs, .bvecs         texmex vectors; ids are the record numbers (+ --id-offset)
+          .npy                   NumPy 2-d array (float32/64/16, int8, uint8); ids are row numbers (+ --id-offset)
+          .jsonl, .ndjson        one JSON object per line: {"id": 7 | "UUID", "vector": [...], "payload": {...}}
+
+        Options:
+          --collection NAME      The collection to upsert into (required)
+          --create               Create the collection when it does not exist (needs --distance)
+          --distance D           With --create: Cosine, Dot or Euclid (the dimension comes from the file)
+          --url URL              The server (default $VECTRON_URL, else http://127.0.0.1:6333)
+          --batch N              Points per request (default 256)
+          --parallel N           Requests in flight (default 4)
+          --id-offset N          Added to row numbers to make ids (default 0)
+          --no-wait              Do not wait for points to be applied (wait=false); the checkpoint then
+                                 counts points committed but perhaps not yet searchable
+          --retries N            Tries of a batch after a transient failure, with backoff (default 8)
+          --timeout-seconds S    Per request (default 60)
+          --checkpoint PATH      Where progress is kept (default ./.vectron-import/NAME-FILE-HASH.json)
+          --restart              Ignore a checkpoint and import from the start
+          --json                 Print the final summary as one JSON object
+
+        Progress (points/s, ETA) goes to standard error. Interrupted (Ctrl-C, a lost server, a refused
+        batch), it keeps a checkpoint of the acknowledged points; the same command resumes there.
+
+        """;
+
+    public const string Search = """
+        vectron search - nearest neighbours in a collection
+
+        Usage:
+          vectron search NAME --vector 0.1,0.2,... [options]
+          vectron search NAME --id ID [options]          (neighbours of a stored point)
+
+        Options:
+          --limit N              How many results (default 10)
+          --filter JSON          A filter in Qdrant's syntax, e.g. '{"must":[{"key":"color","match":{"value":"red"}}]}'
+          --ef N                 HNSW search beam width for this query
+          --exact                Exact search (no index)
+          --score-threshold X    Only results scoring at least X (for Euclid: at most X)
+          --with-payload         Show payloads
+          --with-vector          Show vectors
+          --url URL              The server (default $VECTRON_URL, else http://127.0.0.1:6333)
+          --json                 Print the server's result as JSON
+
+        """;
+
+    public const string Status = """
+        vectron status - what a server says about itself and its collections
+
+        Usage:
+          vectron status [--url URL] [--json]
 
         """;
 }
