@@ -87,9 +87,11 @@ internal sealed class FailoverBenchCommand(FailoverBenchOptions options, TextWri
         int leader = await cluster.FindLeaderAsync(Timeout).ConfigureAwait(false);
         var recovered = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _recovered, recovered);
-        long killedAt = Stopwatch.GetTimestamp();
+        // Writes that start from here on count; the outage is measured from when SIGKILL was sent (a write that starts
+        // a few microseconds before that cannot commit on the old leader in time: it needs an fsync and a round trip).
+        Volatile.Write(ref _killedAt, Stopwatch.GetTimestamp());
+        long killedAt = await cluster.KillAsync(leader).ConfigureAwait(false);
         Volatile.Write(ref _killedAt, killedAt);
-        await cluster.KillAsync(leader).ConfigureAwait(false);
         long recoveredAt = await recovered.Task.WaitAsync(Timeout).ConfigureAwait(false);
         double outageMs = Stopwatch.GetElapsedTime(killedAt, recoveredAt).TotalMilliseconds;
         int newLeader = await cluster.FindLeaderAsync(Timeout).ConfigureAwait(false);
@@ -135,7 +137,7 @@ internal sealed class FailoverBenchCommand(FailoverBenchOptions options, TextWri
 
     private void Write(Dictionary<string, object> result)
     {
-        output.WriteLine(JsonSerializer.Serialize(result));
+        output.WriteLine(JsonSerializer.Serialize(result, JsonLineWriter.SerializerOptions));
         output.Flush();
     }
 }

@@ -7,9 +7,9 @@ namespace Vectron.Cli.Bench;
 /// <summary>
 /// <c>vectron bench raft --processes [--vs-etcd]</c>: a Raft group of M <c>vectron raft-node</c> processes on
 /// loopback (real log engine, RPC transport), and with <c>--vs-etcd</c> an M-member etcd cluster beside it, driven by
-/// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, warms it up for S/5
-/// seconds (at least half a second: the nodes' JIT), then times S seconds; the systems take turns, so both see the same
-/// machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
+/// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, writes untimed for the
+/// warm-up (S/5 seconds, at least 3: the nodes' JIT tiers up), then times S seconds; the systems take turns, so both
+/// see the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
 /// </summary>
 internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWriter output, TextWriter diagnostics)
 {
@@ -103,7 +103,7 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
     {
         int leader = await cluster.FindLeaderAsync(LeaderTimeout).ConfigureAwait(false);
         var load = new KvLoad(cluster, options.Clients, options.ValueSize, leader);
-        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0.5, options.Seconds / 5))))
+        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds ?? Math.Max(3, options.Seconds / 5))))
         {
             await load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token).ConfigureAwait(false);
         }
@@ -126,7 +126,7 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
 
     private void Write(Dictionary<string, object> result)
     {
-        output.WriteLine(JsonSerializer.Serialize(result));
+        output.WriteLine(JsonSerializer.Serialize(result, JsonLineWriter.SerializerOptions));
         output.Flush();
     }
 

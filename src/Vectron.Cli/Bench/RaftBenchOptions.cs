@@ -10,7 +10,7 @@ internal sealed record RaftBenchOptions
     public const string CommandName = "vectron bench raft";
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
-        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups", "heartbeat-ms", "election-ms");
+        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups", "heartbeat-ms", "election-ms", "warmup");
 
     private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "processes", "vs-etcd");
 
@@ -47,15 +47,18 @@ internal sealed record RaftBenchOptions
     /// <summary>With <see cref="Processes"/>: the nodes' election timeout, in milliseconds.</summary>
     public int ElectionMilliseconds { get; init; } = 1000;
 
+    /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 3 (the nodes' JIT tiers up).</summary>
+    public double? WarmupSeconds { get; init; }
+
     /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>
     /// <exception cref="CliException">An argument is unknown, malformed or out of range.</exception>
     public static RaftBenchOptions Parse(IReadOnlyList<string> arguments)
     {
         ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
         bool processes = list.Has("processes");
-        if (!processes && (list.Has("vs-etcd") || list.Has("heartbeat-ms") || list.Has("election-ms")))
+        if (!processes && (list.Has("vs-etcd") || list.Has("heartbeat-ms") || list.Has("election-ms") || list.Has("warmup")))
         {
-            throw CliException.Usage("--vs-etcd, --heartbeat-ms and --election-ms need --processes.");
+            throw CliException.Usage("--vs-etcd, --heartbeat-ms, --election-ms and --warmup need --processes.");
         }
 
         if (processes && list.Has("idle-groups"))
@@ -67,6 +70,7 @@ internal sealed record RaftBenchOptions
         return new RaftBenchOptions
         {
             Processes = processes,
+            WarmupSeconds = list.Has("warmup") ? list.GetDouble("warmup", 3, 0, 3_600) : null,
             VersusEtcd = list.Has("vs-etcd"),
             HeartbeatMilliseconds = heartbeat,
             ElectionMilliseconds = election,

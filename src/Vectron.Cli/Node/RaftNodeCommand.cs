@@ -90,8 +90,9 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
 
         if (options.ControlStdin)
         {
-            // Not awaited: a console read cannot be interrupted; the process ends without it.
-            _ = Task.Run(() => ReadControlAsync(stop), CancellationToken.None);
+            // A thread of its own: reading standard input blocks, and a blocked pool thread would slow every RPC
+            // (the pool starts with one thread per core). Background: the process ends without waiting for it.
+            new Thread(() => ReadControl(stop)) { IsBackground = true, Name = "raft-node stdin" }.Start();
         }
 
         try
@@ -114,11 +115,11 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
     }
 
     /// <summary>Reads <c>peers …</c> lines until standard input ends, then stops the node.</summary>
-    private async Task ReadControlAsync(CancellationTokenSource stop)
+    private void ReadControl(CancellationTokenSource stop)
     {
         try
         {
-            while (await Console.In.ReadLineAsync(stop.Token).ConfigureAwait(false) is { } line)
+            while (Console.In.ReadLine() is { } line)
             {
                 if (line.StartsWith(PeersCommand, StringComparison.Ordinal))
                 {
@@ -140,11 +141,18 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (IOException exception)
         {
-            return;
+            diagnostics.WriteLine($"raft-node {options.NodeId}: standard input failed: {exception.Message}");
         }
 
-        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped already.
+        }
     }
 }

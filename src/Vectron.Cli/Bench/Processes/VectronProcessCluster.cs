@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
@@ -121,12 +122,13 @@ internal sealed class VectronProcessCluster : IKvCluster
         }
     }
 
-    /// <summary>SIGKILLs member <paramref name="member"/>'s process and waits until it is gone.</summary>
-    public async Task KillAsync(int member)
+    /// <summary>SIGKILLs member <paramref name="member"/>'s process and waits until it is gone; returns the <see cref="Stopwatch"/> timestamp right after the signal was sent.</summary>
+    public async Task<long> KillAsync(int member)
     {
         var node = _members[member];
         var process = node.Process ?? throw new InvalidOperationException($"node {node.Id} is not running");
-        process.Kill();
+        process.Kill(childOnly: true); // the node is the dotnet process itself: no tree to find first
+        long killedAt = Stopwatch.GetTimestamp();
         await process.WaitForExitAsync().ConfigureAwait(false);
         node.Process = null;
         if (node.Channel is not null)
@@ -137,6 +139,7 @@ internal sealed class VectronProcessCluster : IKvCluster
 
         _processes.Forget(process);
         await process.DisposeAsync().ConfigureAwait(false);
+        return killedAt;
     }
 
     /// <summary>Starts member <paramref name="member"/> again on its directory and tells every node its new address.</summary>
