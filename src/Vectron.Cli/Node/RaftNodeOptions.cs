@@ -57,10 +57,11 @@ internal sealed record RaftNodeOptions
             throw CliException.Usage($"'{CommandName}' needs --id N with N > 0 (see '{CommandName} --help').");
         }
 
-        var peers = ParsePeers(list.GetString("peers") ?? string.Empty);
+        var listed = ParsePeerList(list.GetString("peers") ?? string.Empty);
+        var peers = listed.Where(peer => peer.Address is not null).ToDictionary(peer => peer.Id, peer => peer.Address!);
         List<ulong> members = list.GetString("members") is { } text
             ? [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part => ParseId("members", part))]
-            : [.. peers.Keys.Append(id).Distinct().Order()];
+            : [.. listed.Select(peer => peer.Id).Append(id).Distinct().Order()];
         if (!members.Contains(id))
         {
             throw CliException.Usage($"--members ({string.Join(',', members)}) must include this node's --id {id}.");
@@ -90,9 +91,12 @@ internal sealed record RaftNodeOptions
 
     /// <summary>Parses <c>1=127.0.0.1:7001,2=127.0.0.1:7002</c> (an empty address after '=' means unknown yet).</summary>
     /// <exception cref="CliException">A part is malformed.</exception>
-    public static Dictionary<ulong, Uri> ParsePeers(string text)
+    public static Dictionary<ulong, Uri> ParsePeers(string text) =>
+        ParsePeerList(text).Where(peer => peer.Address is not null).ToDictionary(peer => peer.Id, peer => peer.Address!);
+
+    private static List<(ulong Id, Uri? Address)> ParsePeerList(string text)
     {
-        var peers = new Dictionary<ulong, Uri>();
+        var peers = new List<(ulong Id, Uri? Address)>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int equals = part.IndexOf('=', StringComparison.Ordinal);
@@ -103,11 +107,7 @@ internal sealed record RaftNodeOptions
 
             ulong id = ParseId("peers", part[..equals]);
             string address = part[(equals + 1)..];
-            if (address.Length > 0)
-            {
-                var endpoint = ParseEndpoint("peers", address);
-                peers[id] = new Uri($"http://{endpoint}");
-            }
+            peers.Add((id, address.Length > 0 ? new Uri($"http://{ParseEndpoint("peers", address)}") : null));
         }
 
         return peers;

@@ -32,10 +32,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The child's process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Whether the child has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    public static ChildProcess Start(string name, string fileName, IReadOnlyList<string> arguments, string logPath)
+    public static ChildProcess Start(string name, string fileName, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -47,6 +50,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };

@@ -23,9 +23,9 @@ internal sealed class ChildProcessGroup : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>; its output lines are appended to <paramref name="logPath"/>.</summary>
-    public ChildProcess Start(string name, string fileName, IReadOnlyList<string> arguments, string logPath)
+    public ChildProcess Start(string name, string fileName, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var child = ChildProcess.Start(name, fileName, arguments, logPath);
+        var child = ChildProcess.Start(name, fileName, arguments, logPath, environment);
         _children[child] = 0;
         return child;
     }
