@@ -104,7 +104,14 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
             // Asked to stop: the disposals below run in reverse order (KV service, host, transport, server, log).
         }
 
-        diagnostics.WriteLine($"raft-node {options.NodeId}: stopping");
+        // Where the process's time went, for the benchmarks' post-mortems (the harness keeps this in the node's log).
+        using (var self = System.Diagnostics.Process.GetCurrentProcess())
+        {
+            diagnostics.WriteLine($"raft-node {options.NodeId}: stopping; cpu {self.TotalProcessorTime.TotalSeconds:F2} s, " +
+                $"gc gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
+                $"gc pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB");
+        }
+
         return 0;
     }
 

@@ -78,7 +78,8 @@ internal sealed class PeerSender
                     }
 
                     failures++;
-                    var groups = DrainGroups(current);
+                    var (groups, batches) = DrainGroups(current);
+                    _transport.Metrics.Dropped(Peer, batches, RaftTransportMetrics.StreamBroken);
                     var backoff = _transport.Backoff(failures);
                     RaftTransportLog.BatchStreamBroken(_transport.Logger, exception, _transport.NodeId, Peer, failures, groups.Count, backoff);
                     if (groups.Count > 0)
@@ -107,7 +108,11 @@ internal sealed class PeerSender
     {
         var channel = _transport.ChannelFor(Peer)
             ?? throw new RpcException(RpcStatusCode.Unavailable, $"no address known for node {Peer}");
-        Interlocked.Increment(ref _streamsOpened);
+        if (Interlocked.Increment(ref _streamsOpened) > 1)
+        {
+            _transport.Metrics.Reconnected(Peer);
+        }
+
         return channel.ClientStreaming(RaftTransportMethods.SendBatches, new RpcCallOptions { CancellationToken = _stopping });
     }
 
@@ -124,6 +129,7 @@ internal sealed class PeerSender
             if (wire.Messages.Count > 0 && size + messageSize > _transport.Options.MaxWireBatchBytes)
             {
                 await call.WriteAsync(wire, _stopping).ConfigureAwait(false);
+                _transport.Metrics.Sent(Peer, wire.Messages.Count, size);
                 wire = new RaftBatch { From = batch.From, To = batch.To };
                 size = 0;
             }
@@ -133,23 +139,27 @@ internal sealed class PeerSender
         }
 
         await call.WriteAsync(wire, _stopping).ConfigureAwait(false);
+        _transport.Metrics.Sent(Peer, wire.Messages.Count, size);
     }
 
-    /// <summary>The groups of the failed batch and of every batch queued behind it, which are dropped.</summary>
-    private List<ulong> DrainGroups(RaftMessageBatch? failed)
+    /// <summary>The groups of the failed batch and of every batch queued behind it, which are dropped, and how many batches that is.</summary>
+    private (List<ulong> Groups, int Batches) DrainGroups(RaftMessageBatch? failed)
     {
         var groups = new HashSet<ulong>();
+        int batches = 0;
         if (failed is not null)
         {
             AddGroups(groups, failed);
+            batches++;
         }
 
         while (_queue.Reader.TryRead(out var queued))
         {
             AddGroups(groups, queued);
+            batches++;
         }
 
-        return [.. groups];
+        return ([.. groups], batches);
     }
 
     internal static void AddGroups(HashSet<ulong> groups, RaftMessageBatch batch)
