@@ -8,8 +8,8 @@ namespace Vectron.Cli.Bench;
 /// <c>vectron bench raft --processes [--vs-etcd]</c>: a Raft group of M <c>vectron raft-node</c> processes on
 /// loopback (real log engine, RPC transport), and with <c>--vs-etcd</c> an M-member etcd cluster beside it, driven by
 /// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, writes untimed for the
-/// warm-up (S/5 seconds, at least 3: the nodes' JIT tiers up), then times S seconds; the systems take turns, so both
-/// see the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
+/// warm-up (S/5 seconds, at least 5: the nodes' JIT tiers up), then times S seconds; the systems take turns (the first
+/// alternating between repetitions), so both see the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
 /// </summary>
 internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWriter output, TextWriter diagnostics)
 {
@@ -33,7 +33,8 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
 
             for (int rep = 0; rep < options.Repetitions; rep++)
             {
-                foreach (var (system, list) in runs)
+                // Alternate which system goes first, so neither always runs on a cold client or after the other's load.
+                foreach (var (system, list) in rep % 2 == 0 ? runs : runs.Reverse())
                 {
                     string directory = Path.Combine(root, $"rep-{rep}", system);
                     var cluster = system == "etcd"
@@ -103,7 +104,7 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
     {
         int leader = await cluster.FindLeaderAsync(LeaderTimeout).ConfigureAwait(false);
         var load = new KvLoad(cluster, options.Clients, options.ValueSize, leader);
-        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds ?? Math.Max(3, options.Seconds / 5))))
+        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds ?? Math.Max(5, options.Seconds / 5))))
         {
             await load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token).ConfigureAwait(false);
         }

@@ -47,7 +47,7 @@ internal sealed record RaftBenchOptions
     /// <summary>With <see cref="Processes"/>: the nodes' election timeout, in milliseconds.</summary>
     public int ElectionMilliseconds { get; init; } = 1000;
 
-    /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 3 (the nodes' JIT tiers up).</summary>
+    /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 5 (the nodes' JIT tiers up).</summary>
     public double? WarmupSeconds { get; init; }
 
     /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>

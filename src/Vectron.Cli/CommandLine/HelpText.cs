@@ -125,8 +125,9 @@ internal static class HelpText
         following not-leader hints. With --vs-etcd an M-member etcd cluster (etcd 3.4 on PATH:
         apt-get install etcd-server etcd-client; heartbeat 100 ms, election 1000 ms, its default
         fsync) is started too and driven by the same client code through etcd's own gRPC API
-        (etcdserverpb.KV/Put). Each repetition starts each system fresh, warms it up for --warmup
-        seconds (default S/5, at least 3: the nodes' JIT settles), times S seconds; the systems take turns. Prints one JSON object per system
+        (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes untimed for --warmup
+        seconds (default S/5, at least 5: the nodes' JIT settles), then times S seconds; the systems
+        take turns, the first alternating between repetitions. Prints one JSON object per system
         (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed:
         medians over the repetitions) and with --vs-etcd a ratio object
         (throughput_vectron_over_etcd, p99_vectron_over_etcd).
