@@ -103,6 +103,56 @@ public sealed class TransportBackoffTests
         Assert.InRange((await again).DueTime.TotalMilliseconds, 50, 100);
     }
 
+    [Fact]
+    public async Task StreamThatDiedWhileIdle_IsReplacedAtOnce_AndTheNextBatchArrives()
+    {
+        var clock = new HeldTimerClock(holdBelow: TimeSpan.FromMilliseconds(450));
+        var handler = new RecordingHandler();
+        Uri? address = null;
+        await using var transport = new RpcRaftTransport(_ => Volatile.Read(ref address), Options(clock));
+        using var metrics = new MeterRecorder(transport.Metrics.Meter);
+        transport.Bind(1, handler);
+
+        // A peer that serves one batch and then stops (like a killed node; its stream's connection closes).
+        var first = new RecordingHandler();
+        var firstReceiver = new RpcRaftTransport(_ => null);
+        await using (firstReceiver)
+        {
+            firstReceiver.Bind(2, first);
+            var server = await RpcServer.StartAsync(new RpcRouter().MapRaftTransport(firstReceiver), new IPEndPoint(IPAddress.Loopback, 0));
+            await using (server)
+            {
+                Volatile.Write(ref address, server.Address);
+                transport.Send(RpcRaftTransportTests.Batch(from: 1, to: 2, groups: [7], index: 1));
+                await Eventually.WaitAsync(() => first.Batches.Count == 1, "the first batch delivered");
+            }
+        }
+
+        await Eventually.WaitAsync(() => transport.SenderOf(2)!.StreamEndedEarly, "the sender's stream seen dead");
+
+        // The peer is back (restarted, at a new address): the next batch must arrive, with nothing dropped or reported
+        // unreachable and no backoff waited.
+        var second = new RecordingHandler();
+        var secondReceiver = new RpcRaftTransport(_ => null);
+        await using (secondReceiver)
+        {
+            secondReceiver.Bind(2, second);
+            var server = await RpcServer.StartAsync(new RpcRouter().MapRaftTransport(secondReceiver), new IPEndPoint(IPAddress.Loopback, 0));
+            await using (server)
+            {
+                Volatile.Write(ref address, server.Address);
+                transport.Send(RpcRaftTransportTests.Batch(from: 1, to: 2, groups: [7], index: 2));
+                await Eventually.WaitAsync(() => second.Batches.Count == 1, "the second batch delivered on a new stream");
+            }
+        }
+
+        Assert.Equal(2UL, second.Batches[0].Messages[0].Message.Index);
+        Assert.Empty(handler.Unreachable);
+        Assert.False(clock.HasHeld);
+        Assert.Equal(0, metrics.Sum("vectron.raft.transport.batches.dropped"));
+        Assert.Equal(1, metrics.Sum("vectron.raft.transport.reconnects", ("vectron.peer", 2UL)));
+    }
+
     private static RpcRaftTransportOptions Options(TimeProvider clock) => new()
     {
         ReconnectBackoffMin = Min,
