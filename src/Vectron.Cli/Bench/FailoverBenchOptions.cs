@@ -23,7 +23,7 @@ internal sealed record FailoverBenchOptions
     /// <summary>Bytes per written value.</summary>
     public int ValueSize { get; init; } = 256;
 
-    /// <summary>The nodes' heartbeat interval (one Raft tick), in milliseconds.</summary>
+    /// <summary>The nodes' heartbeat interval in milliseconds (their Raft tick is 10 ms, or this when smaller).</summary>
     public int HeartbeatMilliseconds { get; init; } = 100;
 
     /// <summary>The nodes' election timeout, in milliseconds.</summary>

@@ -41,7 +41,7 @@ internal sealed record RaftBenchOptions
     /// <summary>With <see cref="Processes"/>: also measure an etcd cluster of the same size, in the same run.</summary>
     public bool VersusEtcd { get; init; }
 
-    /// <summary>With <see cref="Processes"/>: the nodes' heartbeat interval (one Raft tick), in milliseconds.</summary>
+    /// <summary>With <see cref="Processes"/>: the nodes' heartbeat interval in milliseconds (their Raft tick is 10 ms, or this when smaller).</summary>
     public int HeartbeatMilliseconds { get; init; } = 100;
 
     /// <summary>With <see cref="Processes"/>: the nodes' election timeout, in milliseconds.</summary>

@@ -308,8 +308,10 @@ internal static class HelpText
           --listen ADDR:PORT   where to serve (default 127.0.0.1:0: a free port, on the ready line)
           --peers LIST         ID=ADDR:PORT of the other members (an empty address: not known yet)
           --members LIST       the founding members' ids (default: the ids in --peers and --id)
-          --heartbeat-ms H     leader heartbeat interval, one Raft tick (default 100)
+          --heartbeat-ms H     leader heartbeat interval (default 100)
           --election-ms E      election timeout, randomised in [E, 2E); a multiple of H (default 1000)
+          --tick-ms T          one Raft tick; H is a multiple of it (default 10, or H if smaller).
+                               Timeouts are randomised in whole ticks: finer ticks, fewer split votes
           --snapshot-every N   entries applied between snapshots (default 10000; 0 = never)
           --control-stdin      read 'peers LIST' lines from standard input; stop when it ends
           --verbose            log to standard error

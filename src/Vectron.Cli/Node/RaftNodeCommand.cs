@@ -60,9 +60,11 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
         var host = new RaftHost(new RaftHostOptions
         {
             NodeId = options.NodeId,
-            TickInterval = TimeSpan.FromMilliseconds(options.HeartbeatMilliseconds),
-            HeartbeatTicks = 1,
-            ElectionTicks = options.ElectionMilliseconds / options.HeartbeatMilliseconds,
+            TickInterval = TimeSpan.FromMilliseconds(options.TickMilliseconds),
+            HeartbeatTicks = options.HeartbeatMilliseconds / options.TickMilliseconds,
+            ElectionTicks = options.ElectionMilliseconds / options.TickMilliseconds,
+            // Operations time out after 5 s whatever the tick.
+            OperationTimeoutTicks = Math.Max(1, 5000 / options.TickMilliseconds),
             // One group that is always busy in the benchmarks; a quiesced group would only delay noticing a dead leader.
             QuiesceAfterTicks = 0,
             SnapshotEveryEntries = options.SnapshotEveryEntries,

@@ -85,7 +85,9 @@ public sealed class RaftNodeTests
         Assert.Equal([1UL, 2, 3], options.Members);
         Assert.Equal(new Uri("http://127.0.0.1:7001"), options.Peers[1]);
         Assert.False(options.Peers.ContainsKey(3));
-        Assert.Equal((50, 500), (options.HeartbeatMilliseconds, options.ElectionMilliseconds));
+        Assert.Equal((50, 500, 10), (options.HeartbeatMilliseconds, options.ElectionMilliseconds, options.TickMilliseconds));
+        Assert.Equal(5, RaftNodeOptions.Parse(["--id", "1", "--data", "d", "--heartbeat-ms", "5", "--election-ms", "50"]).TickMilliseconds);
+        Assert.Throws<CliException>(() => RaftNodeOptions.Parse(["--id", "1", "--data", "d", "--heartbeat-ms", "50", "--tick-ms", "20"]));
         Assert.Throws<CliException>(() => RaftNodeOptions.Parse(["--data", "d"]));
         Assert.Throws<CliException>(() => RaftNodeOptions.Parse(["--id", "1", "--data", "d", "--members", "2,3"]));
         Assert.Throws<CliException>(() => RaftNodeOptions.Parse(["--id", "1", "--data", "d", "--peers", "2=localhost"]));
