@@ -79,6 +79,30 @@ public sealed class RaftNodeTests
     }
 
     [Fact]
+    public async Task Node_StopsCleanly_OnSigterm()
+    {
+        using var directory = new TempDirectory();
+        var (fileName, prefix) = VectronProcessCluster.SelfCommand();
+        var processes = new ChildProcessGroup();
+        await using (processes)
+        {
+            // No --control-stdin: only the signal can stop it.
+            var node = processes.Start("node 1", fileName, [.. prefix, "raft-node", "--id", "1", "--data", directory.File("node")], directory.File("node.log"));
+            await node.WaitForLineAsync(line => line.StartsWith("{\"ready\":true", StringComparison.Ordinal), Timeout, "its ready line");
+
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            await node.WaitForExitAsync().WaitAsync(Timeout);
+            Assert.True(node.ExitCode == 0, File.ReadAllText(directory.File("node.log")));
+            Assert.Contains("stopping", File.ReadAllText(directory.File("node.log")), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Options_ParsePeersAndMembers()
     {
         var options = RaftNodeOptions.Parse(["--id", "2", "--data", "d", "--peers", "1=127.0.0.1:7001,2=127.0.0.1:7002,3=", "--election-ms", "500", "--heartbeat-ms", "50"]);
