@@ -3,6 +3,7 @@ using Vectron.Cli.Bench;
 using Vectron.Cli.Client;
 using Vectron.Cli.CommandLine;
 using Vectron.Cli.Import;
+using Vectron.Cli.Node;
 using Vectron.Cli.Simulate;
 
 namespace Vectron.Cli;
@@ -66,6 +67,15 @@ internal static class CliApplication
                 return 0;
             case "bench":
                 return BenchCommand.Run(arguments.Skip(1).ToArray(), output, diagnostics);
+            case "raft-node":
+                string[] nodeArguments = arguments.Skip(1).ToArray();
+                if (ArgumentList.WantsHelp(nodeArguments))
+                {
+                    output.Write(HelpText.RaftNode);
+                    return 0;
+                }
+
+                return new RaftNodeCommand(RaftNodeOptions.Parse(nodeArguments), output, diagnostics).Run();
             case "simulate":
                 string[] rest = arguments.Skip(1).ToArray();
                 if (ArgumentList.WantsHelp(rest))

@@ -107,3 +107,31 @@ public static class CollectionsMethods
     /// <summary>Deletes a collection.</summary>
     public static readonly RpcMethod<V1.CollectionRequest, V1.OperationResult> Delete = new(Service, "Delete", RpcMethodType.Unary);
 }
+
+/// <summary>
+/// The methods of <c>vectron.internal.BenchKv</c> (protos/vectron/internal/benchkv.proto): the key-value service of the
+/// benchmark node process (<c>vectron raft-node</c>).
+/// </summary>
+public static class BenchKvMethods
+{
+    private const string Service = "vectron.internal.BenchKv";
+
+    /// <summary>Writes a value through the node's Raft group (deduplicated by client and request id).</summary>
+    public static readonly RpcMethod<BenchPutRequest, BenchPutReply> Put = new(Service, "Put", RpcMethodType.Unary);
+
+    /// <summary>The node's view of its group: leader, term, commit and applied index.</summary>
+    public static readonly RpcMethod<BenchStatusRequest, BenchStatusReply> Status = new(Service, "Status", RpcMethodType.Unary, idempotent: true);
+}
+
+/// <summary>
+/// Two methods of etcd's v3 API (protos/etcd/etcdserverpb/rpc.proto, a partial copy of etcd's contract), so the Raft
+/// benchmark drives an etcd cluster with the same client code it drives Vectron with.
+/// </summary>
+public static class EtcdMethods
+{
+    /// <summary><c>/etcdserverpb.KV/Put</c>.</summary>
+    public static readonly RpcMethod<Protocol.Etcd.PutRequest, Protocol.Etcd.PutResponse> Put = new("etcdserverpb.KV", "Put", RpcMethodType.Unary);
+
+    /// <summary><c>/etcdserverpb.Maintenance/Status</c>: the member's id (in the header) and the leader it knows.</summary>
+    public static readonly RpcMethod<Protocol.Etcd.StatusRequest, Protocol.Etcd.StatusResponse> Status = new("etcdserverpb.Maintenance", "Status", RpcMethodType.Unary, idempotent: true);
+}

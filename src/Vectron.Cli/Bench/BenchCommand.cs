@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>filter</c>, <c>log</c>, <c>raft</c> and <c>rpc</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>failover</c>, <c>filter</c>, <c>log</c>, <c>raft</c> and <c>rpc</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -59,6 +59,14 @@ internal static class BenchCommand
                 }
 
                 return new RaftBenchCommand(RaftBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "failover":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Failover);
+                    return 0;
+                }
+
+                return new FailoverBenchCommand(FailoverBenchOptions.Parse(rest), output, diagnostics).Run();
             case "rpc":
                 if (ArgumentList.WantsHelp(rest))
                 {
@@ -71,7 +79,7 @@ internal static class BenchCommand
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'filter', 'log', 'raft' and 'rpc' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'failover', 'filter', 'log', 'raft' and 'rpc' (see 'vectron bench --help').");
         }
     }
 }

@@ -16,6 +16,9 @@ internal sealed class JsonLineWriter
     // The lines go to a program, never into HTML: keep '+' (in versions) and non-ASCII readable.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>For <see cref="JsonSerializer"/>: the same relaxed escaping.</summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly TextWriter _output;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 

@@ -19,6 +19,11 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
 
     public int Run()
     {
+        if (options.Processes)
+        {
+            return new ProcessRaftBenchCommand(options, output, diagnostics).Run();
+        }
+
         bool ownDirectory = options.Directory is null;
         string root = options.Directory ?? System.IO.Directory.CreateTempSubdirectory("vectron-bench-raft-").FullName;
         try

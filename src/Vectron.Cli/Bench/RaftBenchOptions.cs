@@ -10,9 +10,9 @@ internal sealed record RaftBenchOptions
     public const string CommandName = "vectron bench raft";
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
-        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups");
+        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups", "heartbeat-ms", "election-ms", "warmup");
 
-    private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create<string>(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "processes", "vs-etcd");
 
     /// <summary>Members of the one Raft group (one host each, in this process).</summary>
     public int Members { get; init; } = 3;
@@ -35,13 +35,45 @@ internal sealed record RaftBenchOptions
     /// <summary>When above 0: instead of writes, start this many idle groups on the M hosts and measure the process's CPU once they settle.</summary>
     public int IdleGroups { get; init; }
 
+    /// <summary>Whether the members run as separate <c>vectron raft-node</c> processes joined over RPC (else: hosts in this process, in-memory transport).</summary>
+    public bool Processes { get; init; }
+
+    /// <summary>With <see cref="Processes"/>: also measure an etcd cluster of the same size, in the same run.</summary>
+    public bool VersusEtcd { get; init; }
+
+    /// <summary>With <see cref="Processes"/>: the nodes' heartbeat interval in milliseconds (their Raft tick is 10 ms, or this when smaller).</summary>
+    public int HeartbeatMilliseconds { get; init; } = 100;
+
+    /// <summary>With <see cref="Processes"/>: the nodes' election timeout, in milliseconds.</summary>
+    public int ElectionMilliseconds { get; init; } = 1000;
+
+    /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 5 (the nodes' JIT tiers up).</summary>
+    public double? WarmupSeconds { get; init; }
+
     /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>
     /// <exception cref="CliException">An argument is unknown, malformed or out of range.</exception>
     public static RaftBenchOptions Parse(IReadOnlyList<string> arguments)
     {
         ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
+        bool processes = list.Has("processes");
+        if (!processes && (list.Has("vs-etcd") || list.Has("heartbeat-ms") || list.Has("election-ms") || list.Has("warmup")))
+        {
+            throw CliException.Usage("--vs-etcd, --heartbeat-ms, --election-ms and --warmup need --processes.");
+        }
+
+        if (processes && list.Has("idle-groups"))
+        {
+            throw CliException.Usage("--idle-groups runs in one process; it cannot be combined with --processes.");
+        }
+
+        var (heartbeat, election) = FailoverBenchOptions.ParseTiming(list);
         return new RaftBenchOptions
         {
+            Processes = processes,
+            WarmupSeconds = list.Has("warmup") ? list.GetDouble("warmup", 3, 0, 3_600) : null,
+            VersusEtcd = list.Has("vs-etcd"),
+            HeartbeatMilliseconds = heartbeat,
+            ElectionMilliseconds = election,
             Members = list.GetInt32("members", 3, 1, 7),
             Clients = list.GetInt32("clients", 16, 1, 4_096),
             ValueSize = list.GetInt32("value-size", 256, 0, 1 << 20),

@@ -29,6 +29,8 @@ internal static class HelpText
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
           simulate           Run the deterministic Raft cluster simulation over many seeds
+          raft-node          (internal) One member of a multi-process Raft group, for the
+                             multi-process benchmarks
 
         Options:
           -h, --help         Show help (also after a command: vectron bench ann --help)
@@ -50,6 +52,8 @@ internal static class HelpText
           vectron bench log [options]          synced appends through the write-ahead log vs a plain
                                                write + fdatasync loop; recovery time
           vectron bench raft [options]         committed writes/s and latency of one Raft group
+                                               (--processes: 3 processes over RPC, --vs-etcd)
+          vectron bench failover [options]     kill the leader process under load: outage per kill
           vectron bench rpc [options]          gRPC-framed round trips/s and streaming MB/s on loopback
 
         Run 'vectron bench <command> --help' for the options of each.
@@ -109,6 +113,7 @@ internal static class HelpText
 
         Usage:
           vectron bench raft [--members M] [--clients C] [--value-size BYTES] [--seconds S] [options]
+          vectron bench raft --processes [--vs-etcd] [--members M] [--clients C] [...]
 
         Starts M Raft hosts in this process, joined by the in-memory transport, each persisting to
         its own write-ahead log (real fdatasync) in a temporary directory, and one group with all M
@@ -120,6 +125,19 @@ internal static class HelpText
         leader_fsyncs_per_sec, failed (proposals that did not succeed). With --reps R the timed phase
         runs R times on fresh groups and every figure is the median.
 
+        With --processes the M members are separate processes ('vectron raft-node', started here on
+        free loopback ports, killed when the benchmark ends or is interrupted) joined by the RPC
+        transport, and the C clients write over gRPC (vectron.internal.BenchKv/Put) to the leader,
+        following not-leader hints. With --vs-etcd an M-member etcd cluster (etcd 3.4 on PATH:
+        apt-get install etcd-server etcd-client; heartbeat 100 ms, election 1000 ms, its default
+        fsync) is started too and driven by the same client code through etcd's own gRPC API
+        (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes untimed for --warmup
+        seconds (default S/5, at least 5: the nodes' JIT settles), then times S seconds; the systems
+        take turns, the first alternating between repetitions. Prints one JSON object per system
+        (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed:
+        medians over the repetitions) and with --vs-etcd a ratio object
+        (throughput_vectron_over_etcd, p99_vectron_over_etcd).
+
         Options:
           --members M          members of the group (default 3)
           --clients C          concurrent clients (default 16)
@@ -130,6 +148,39 @@ internal static class HelpText
           --idle-groups N      instead: start N idle groups (all M hosts members of each), wait
                                until no message flows for a second (they quiesced), then print
                                cpu_percent_of_one_core used by the whole process over S seconds
+          --processes          members as separate processes over RPC (see above)
+          --vs-etcd            with --processes: measure etcd beside Vectron in the same run
+          --heartbeat-ms H     with --processes: the nodes' heartbeat (default 100)
+          --election-ms E      with --processes: the nodes' election timeout (default 1000)
+          --warmup W           with --processes: untimed seconds before each timed phase
+
+        """;
+
+    public const string Failover = """
+        vectron bench failover - outage when the Raft leader process is killed under load
+
+        Usage:
+          vectron bench failover [--kills N] [--clients C] [--heartbeat-ms H] [--election-ms E]
+
+        Starts three 'vectron raft-node' processes (one Raft group, real write-ahead logs, RPC
+        transport) and C writers that keep writing values of BYTES over gRPC, following the leader.
+        N times: finds the leader, kills its process with SIGKILL, measures the outage (from the kill
+        until a write started after it commits again, through whichever node leads now), restarts
+        the killed node on its directory (its log is replayed), waits until it has applied every
+        entry committed when it came back, lets the load run for --settle-seconds, and goes on.
+
+        Prints one JSON object per kill (kill, killed_node, new_leader, outage_ms,
+        restart_and_catch_up_ms) and a summary (median_outage_ms, max_outage_ms, bar_max_ms 2000,
+        bar_met). Every child process is killed when the benchmark ends or is interrupted.
+
+        Options:
+          --kills N            leader kills (default 5)
+          --clients C          concurrent writers (default 8)
+          --value-size BYTES   bytes per write (default 256)
+          --heartbeat-ms H     leader heartbeat interval (default 100)
+          --election-ms E      election timeout, randomised in [E, 2E) (default 1000)
+          --settle-seconds S   steady load after each catch-up before the next kill (default 1)
+          --dir DIR            where the nodes write (default: a new temporary directory, deleted after)
 
         """;
 
@@ -239,6 +290,37 @@ internal static class HelpText
           vectron bench filter --table
           vectron bench filter --dataset ../shared/datasets/siftsmall --table
           vectron bench filter --dataset ../shared/datasets/fashion-mnist-784 --queries 200 --table
+
+        """;
+
+    public const string RaftNode = """
+        vectron raft-node - one member of a multi-process Raft group (internal)
+
+        Usage:
+          vectron raft-node --id N --data DIR [--listen 127.0.0.1:PORT]
+                            [--peers 1=127.0.0.1:P1,2=127.0.0.1:P2,3=127.0.0.1:P3] [options]
+
+        Used by 'vectron bench raft --processes' and 'vectron bench failover', which start three of
+        these. Runs one Raft group (id 1) with a key-value state machine, persisting to DIR/log (the
+        write-ahead log, fdatasync) and DIR/snapshots, and serves the Raft transport and the
+        vectron.internal.BenchKv service (Put, Status; docs/formats/rpc.md) over gRPC-framed HTTP/2.
+        Once it serves it prints one JSON line: {"ready":true,"node":N,"port":PORT,"pid":PID}.
+        SIGTERM or SIGINT stop it cleanly; after a SIGKILL, starting it again on the same DIR
+        recovers the group from its snapshot and log.
+
+        Options:
+          --id N               this node's id (> 0)
+          --data DIR           the node's directory (created when missing)
+          --listen ADDR:PORT   where to serve (default 127.0.0.1:0: a free port, on the ready line)
+          --peers LIST         ID=ADDR:PORT of the other members (an empty address: not known yet)
+          --members LIST       the founding members' ids (default: the ids in --peers and --id)
+          --heartbeat-ms H     leader heartbeat interval (default 100)
+          --election-ms E      election timeout, randomised in [E, 2E); a multiple of H (default 1000)
+          --tick-ms T          one Raft tick; H is a multiple of it (default 10, or H if smaller).
+                               Timeouts are randomised in whole ticks: finer ticks, fewer split votes
+          --snapshot-every N   entries applied between snapshots (default 10000; 0 = never)
+          --control-stdin      read 'peers LIST' lines from standard input; stop when it ends
+          --verbose            log to standard error
 
         """;
 

@@ -79,6 +79,9 @@ internal sealed class ClientCall<TRequest, TResponse> : IAsyncDisposable
         _responseTask = _channel.HttpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, _cancel.Token);
     }
 
+    /// <summary>Whether the response has arrived or failed: on a request stream, the server ended the call or the connection is gone.</summary>
+    public bool ResponseEnded => _responseTask?.IsCompleted == true;
+
     public async ValueTask WriteAsync(TRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

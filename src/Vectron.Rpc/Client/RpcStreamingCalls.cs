@@ -23,6 +23,12 @@ public sealed class RpcClientStreamingCall<TRequest, TResponse> : IAsyncDisposab
     /// <exception cref="RpcException">The call failed; when the server ended it, with the server's status.</exception>
     public ValueTask WriteAsync(TRequest request, CancellationToken cancellationToken = default) => _call.WriteAsync(request, cancellationToken);
 
+    /// <summary>
+    /// Whether the call has already ended before <see cref="CompleteAsync"/>: the server answered early (an error) or
+    /// the connection is gone. Further writes would fail.
+    /// </summary>
+    internal bool EndedEarly => _call.ResponseEnded;
+
     /// <summary>Ends the request stream and waits for the response.</summary>
     /// <exception cref="RpcException">The call did not end with OK.</exception>
     public async Task<TResponse> CompleteAsync()

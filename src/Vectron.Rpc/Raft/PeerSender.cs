@@ -8,9 +8,11 @@ namespace Vectron.Rpc.Raft;
 /// <summary>
 /// Sends the batches for one destination node: a bounded queue the consensus loop writes into without waiting, and
 /// one task that holds one long-lived <see cref="RaftTransportMethods.SendBatches"/> stream and writes the queue into
-/// it. When a write fails, the groups of the failed batch and of every batch queued behind it are reported
-/// unreachable (Raft probes again; resending stale messages would only slow the follower), the stream is dropped,
-/// and after an exponential backoff with jitter a new stream is opened for the next batch.
+/// it. A stream found dead before a write (the peer restarted), or that breaks under the first write after it had
+/// carried batches, is replaced at once and the batch sent on the new one. When a new stream's write fails, the groups
+/// of the failed batch and of every batch queued behind it are reported unreachable (Raft probes again; resending stale
+/// messages would only slow the follower), the stream is dropped, and after an exponential backoff with jitter a new
+/// stream is opened for the next batch.
 /// </summary>
 internal sealed class PeerSender
 {
@@ -19,6 +21,7 @@ internal sealed class PeerSender
     private readonly CancellationToken _stopping;
     private Task _run = Task.CompletedTask;
     private int _streamsOpened;
+    private RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary>? _current;
 
     public PeerSender(RpcRaftTransport transport, ulong peer, CancellationToken stopping)
     {
@@ -37,6 +40,9 @@ internal sealed class PeerSender
     /// <summary>Streams opened so far (the first and every reconnect), for tests and diagnostics.</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
 
+    /// <summary>Whether the newest stream has ended before being completed (its peer went away), for tests.</summary>
+    public bool StreamEndedEarly => Volatile.Read(ref _current)?.EndedEarly == true;
+
     public void Start() => _run = Task.Run(RunAsync, CancellationToken.None);
 
     /// <summary>Queues a batch; false when the queue is full or closed (the caller reports it unreachable).</summary>
@@ -52,21 +58,45 @@ internal sealed class PeerSender
     private async Task RunAsync()
     {
         RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary>? call = null;
+        RaftMessageBatch? pending = null;
         int failures = 0;
+        bool streamCarried = false;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_stopping).ConfigureAwait(false))
+            while (pending is not null || await _queue.Reader.WaitToReadAsync(_stopping).ConfigureAwait(false))
             {
                 RaftMessageBatch? current = null;
                 try
                 {
-                    call ??= Open();
+                    if (call is { EndedEarly: true })
+                    {
+                        // The stream died while idle (the peer stopped or restarted; the connection is gone): open a
+                        // new one for this batch rather than lose it on a write that can only fail.
+                        await call.DisposeAsync().ConfigureAwait(false);
+                        call = null;
+                    }
+
+                    if (call is null)
+                    {
+                        call = Open();
+                        streamCarried = false;
+                    }
+
+                    if (pending is not null)
+                    {
+                        current = pending;
+                        pending = null;
+                        await WriteAsync(call, current).ConfigureAwait(false);
+                        streamCarried = true;
+                    }
+
                     while (_queue.Reader.TryRead(out current))
                     {
                         await WriteAsync(call, current).ConfigureAwait(false);
-                        current = null;
+                        streamCarried = true;
                     }
 
+                    current = null;
                     failures = 0;
                 }
                 catch (RpcException exception) when (!_stopping.IsCancellationRequested)
@@ -77,8 +107,20 @@ internal sealed class PeerSender
                         call = null;
                     }
 
+                    if (streamCarried && current is not null)
+                    {
+                        // A stream that had carried batches broke under this one (it died between the check above and
+                        // the write): send the batch once more, at once, on a new stream. Raft tolerates a duplicate;
+                        // a dropped vote or append would cost an election timeout or a heartbeat interval. Only a new
+                        // stream's failure counts toward the backoff.
+                        pending = current;
+                        streamCarried = false;
+                        continue;
+                    }
+
                     failures++;
-                    var groups = DrainGroups(current);
+                    var (groups, batches) = DrainGroups(current);
+                    _transport.Metrics.Dropped(Peer, batches, RaftTransportMetrics.StreamBroken);
                     var backoff = _transport.Backoff(failures);
                     RaftTransportLog.BatchStreamBroken(_transport.Logger, exception, _transport.NodeId, Peer, failures, groups.Count, backoff);
                     if (groups.Count > 0)
@@ -107,8 +149,14 @@ internal sealed class PeerSender
     {
         var channel = _transport.ChannelFor(Peer)
             ?? throw new RpcException(RpcStatusCode.Unavailable, $"no address known for node {Peer}");
-        Interlocked.Increment(ref _streamsOpened);
-        return channel.ClientStreaming(RaftTransportMethods.SendBatches, new RpcCallOptions { CancellationToken = _stopping });
+        if (Interlocked.Increment(ref _streamsOpened) > 1)
+        {
+            _transport.Metrics.Reconnected(Peer);
+        }
+
+        var call = channel.ClientStreaming(RaftTransportMethods.SendBatches, new RpcCallOptions { CancellationToken = _stopping });
+        Volatile.Write(ref _current, call);
+        return call;
     }
 
     /// <summary>Writes a host batch as one wire batch, or several when its messages exceed the wire batch size.</summary>
@@ -124,6 +172,7 @@ internal sealed class PeerSender
             if (wire.Messages.Count > 0 && size + messageSize > _transport.Options.MaxWireBatchBytes)
             {
                 await call.WriteAsync(wire, _stopping).ConfigureAwait(false);
+                _transport.Metrics.Sent(Peer, wire.Messages.Count, size);
                 wire = new RaftBatch { From = batch.From, To = batch.To };
                 size = 0;
             }
@@ -133,23 +182,27 @@ internal sealed class PeerSender
         }
 
         await call.WriteAsync(wire, _stopping).ConfigureAwait(false);
+        _transport.Metrics.Sent(Peer, wire.Messages.Count, size);
     }
 
-    /// <summary>The groups of the failed batch and of every batch queued behind it, which are dropped.</summary>
-    private List<ulong> DrainGroups(RaftMessageBatch? failed)
+    /// <summary>The groups of the failed batch and of every batch queued behind it, which are dropped, and how many batches that is.</summary>
+    private (List<ulong> Groups, int Batches) DrainGroups(RaftMessageBatch? failed)
     {
         var groups = new HashSet<ulong>();
+        int batches = 0;
         if (failed is not null)
         {
             AddGroups(groups, failed);
+            batches++;
         }
 
         while (_queue.Reader.TryRead(out var queued))
         {
             AddGroups(groups, queued);
+            batches++;
         }
 
-        return [.. groups];
+        return ([.. groups], batches);
     }
 
     internal static void AddGroups(HashSet<ulong> groups, RaftMessageBatch batch)

@@ -74,6 +74,9 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>The transport's instruments (Meter "Vectron.Rpc.Raft").</summary>
+    internal RaftTransportMetrics Metrics { get; } = new();
+
     /// <summary>The sender of <paramref name="peer"/>'s batches, if any was started (tests).</summary>
     internal PeerSender? SenderOf(ulong peer) => _senders.GetValueOrDefault(peer);
 
@@ -106,6 +109,7 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
         }
 
         // Queue full (the peer is slow or gone) or shutting down: dropped, and Raft hears of it.
+        Metrics.Dropped(batch.To, 1, _disposed ? RaftTransportMetrics.Stopped : RaftTransportMetrics.QueueFull);
         var groups = new HashSet<ulong>();
         PeerSender.AddGroups(groups, batch);
         if (groups.Count > 0)
@@ -160,6 +164,7 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
 
         _snapshotSender.Dispose();
         _stopping.Dispose();
+        Metrics.Dispose();
     }
 
     /// <summary>The channel to <paramref name="peer"/> at its current address (a new one when the address changed); null when the address is unknown.</summary>
@@ -218,6 +223,7 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
             var handler = BoundHandler();
             CheckAddressedHere(wire.To, context);
             handler.OnMessages(RaftMessageCodec.FromWire(wire));
+            Metrics.Received(wire.From, wire.Messages.Count);
             count++;
         }
 

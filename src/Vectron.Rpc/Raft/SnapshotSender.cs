@@ -150,6 +150,7 @@ internal sealed class SnapshotSender : IDisposable
                 }
 
                 await call.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                _transport.Metrics.SnapshotBytesSent(toNode, length);
                 position += length;
             }
             while (position < payload.Length);

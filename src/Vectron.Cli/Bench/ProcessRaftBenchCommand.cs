@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vectron.Cli.Bench.Processes;
+
+namespace Vectron.Cli.Bench;
+
+/// <summary>
+/// <c>vectron bench raft --processes [--vs-etcd]</c>: a Raft group of M <c>vectron raft-node</c> processes on
+/// loopback (real log engine, RPC transport), and with <c>--vs-etcd</c> an M-member etcd cluster beside it, driven by
+/// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, writes untimed for the
+/// warm-up (S/5 seconds, at least 5: the nodes' JIT tiers up), then times S seconds; the systems take turns (the first
+/// alternating between repetitions), so both see the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
+/// </summary>
+internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWriter output, TextWriter diagnostics)
+{
+    private static readonly TimeSpan LeaderTimeout = TimeSpan.FromSeconds(30);
+
+    public int Run() => RunAsync().GetAwaiter().GetResult();
+
+    private async Task<int> RunAsync()
+    {
+        bool ownDirectory = options.Directory is null;
+        string root = options.Directory ?? Directory.CreateTempSubdirectory("vectron-bench-raft-processes-").FullName;
+        var processes = new ChildProcessGroup();
+        try
+        {
+            var runs = new Dictionary<string, List<SystemRun>>(StringComparer.Ordinal) { ["vectron"] = [] };
+            var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (options.VersusEtcd)
+            {
+                runs["etcd"] = [];
+            }
+
+            for (int rep = 0; rep < options.Repetitions; rep++)
+            {
+                // Alternate which system goes first, so neither always runs on a cold client or after the other's load.
+                foreach (var (system, list) in rep % 2 == 0 ? runs : runs.Reverse())
+                {
+                    string directory = Path.Combine(root, $"rep-{rep}", system);
+                    var cluster = system == "etcd"
+                        ? (IKvCluster)await EtcdCluster.StartAsync(processes, directory, options.Members).ConfigureAwait(false)
+                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds).ConfigureAwait(false);
+                    await using (cluster.ConfigureAwait(false))
+                    {
+                        versions[system] = cluster.Version;
+                        var run = await MeasureAsync(cluster).ConfigureAwait(false);
+                        list.Add(run);
+                        diagnostics.WriteLine($"rep {rep + 1} {system}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed");
+                    }
+                }
+            }
+
+            var reported = new Dictionary<string, (double Rate, double P99)>(StringComparer.Ordinal);
+            foreach (var (system, list) in runs)
+            {
+                double rate = LatencyStatistics.Median(list.Select(r => r.WritesPerSecond));
+                double p99 = LatencyStatistics.Median(list.Select(r => r.P99));
+                reported[system] = (rate, p99);
+                Write(new Dictionary<string, object>
+                {
+                    ["benchmark"] = "raft-processes",
+                    ["system"] = system,
+                    ["version"] = versions[system],
+                    ["members"] = options.Members,
+                    ["clients"] = options.Clients,
+                    ["value_size"] = options.ValueSize,
+                    ["seconds"] = options.Seconds,
+                    ["reps"] = options.Repetitions,
+                    ["heartbeat_ms"] = system == "etcd" ? 100 : options.HeartbeatMilliseconds,
+                    ["election_ms"] = system == "etcd" ? 1000 : options.ElectionMilliseconds,
+                    ["writes_per_sec"] = Math.Round(rate, 1),
+                    ["p50_ms"] = LatencyStatistics.RoundSignificant(LatencyStatistics.Median(list.Select(r => r.P50)), 4),
+                    ["p99_ms"] = LatencyStatistics.RoundSignificant(p99, 4),
+                    ["failed"] = list.Sum(r => r.Failed),
+                });
+            }
+
+            if (options.VersusEtcd)
+            {
+                Write(new Dictionary<string, object>
+                {
+                    ["benchmark"] = "raft-processes-ratio",
+                    ["members"] = options.Members,
+                    ["clients"] = options.Clients,
+                    ["value_size"] = options.ValueSize,
+                    ["throughput_vectron_over_etcd"] = LatencyStatistics.RoundSignificant(reported["vectron"].Rate / reported["etcd"].Rate, 3),
+                    ["p99_vectron_over_etcd"] = LatencyStatistics.RoundSignificant(reported["vectron"].P99 / reported["etcd"].P99, 3),
+                });
+            }
+
+            return 0;
+        }
+        finally
+        {
+            await processes.DisposeAsync().ConfigureAwait(false);
+            if (ownDirectory)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    private async Task<SystemRun> MeasureAsync(IKvCluster cluster)
+    {
+        int leader = await cluster.FindLeaderAsync(LeaderTimeout).ConfigureAwait(false);
+        var load = new KvLoad(cluster, options.Clients, options.ValueSize, leader);
+        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds ?? Math.Max(5, options.Seconds / 5))))
+        {
+            await load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token).ConfigureAwait(false);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var timed = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
+        var result = await load.RunAsync(recordLatencies: true, onSuccess: null, timed.Token).ConfigureAwait(false);
+        double seconds = watch.Elapsed.TotalSeconds;
+        if (result.Writes == 0)
+        {
+            throw new InvalidOperationException($"{cluster.System}: no write committed in {seconds:F1} s ({result.Failed} failed)");
+        }
+
+        return new SystemRun(
+            result.Writes / seconds,
+            LatencyStatistics.Percentile(result.LatenciesMs, 50),
+            LatencyStatistics.Percentile(result.LatenciesMs, 99),
+            result.Failed);
+    }
+
+    private void Write(Dictionary<string, object> result)
+    {
+        output.WriteLine(JsonSerializer.Serialize(result, JsonLineWriter.SerializerOptions));
+        output.Flush();
+    }
+
+    private sealed record SystemRun(double WritesPerSecond, double P50, double P99, long Failed);
+}
