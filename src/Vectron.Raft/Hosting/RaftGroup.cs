@@ -56,6 +56,12 @@ internal sealed class RaftGroup
     /// <summary>A snapshot the lane took, to record (and compact behind) in the next log write.</summary>
     public SnapshotMetadata? SnapshotToRecord { get; set; }
 
+    /// <summary>
+    /// The newest hard state whose only change was the commit index, not yet written: it rides along
+    /// with the next write that must be synced anyway (see RaftHost.BuildUpdate).
+    /// </summary>
+    public HardState? UnwrittenHardState { get; set; }
+
     /// <summary>Linearizable reads sent as ReadIndex requests, by request id.</summary>
     public Dictionary<ulong, PendingRead> Reads { get; } = [];
 

@@ -59,6 +59,7 @@ public sealed partial class RaftHost
         }
         if (!logBatch.IsEmpty)
         {
+            AddUnwrittenHardStates(logBatch);
             var started = Metrics.Now;
             await _store.WriteAsync(logBatch, cancellationToken).ConfigureAwait(false);
             Metrics.RecordStoreWrite(started);
@@ -160,10 +161,28 @@ public sealed partial class RaftHost
             compactThrough = through >= group.Storage.FirstIndex ? through : 0;
             RaftHostLog.SnapshotRecorded(_logger, NodeId, group.GroupId, recorded.Index, compactThrough);
         }
+        if (installed is null && entries.Count == 0 && recorded is null && hardState is not null && ready is { MustSync: false })
+        {
+            // Only the commit index moved (as etcd, no sync for that): the commit index need not be
+            // durable — a restart learns it again from a quorum, and the entries up to it are already
+            // durable on a majority — so committed entries apply now instead of after one more fsync.
+            // The hard state rides along with the next write that must be synced.
+            if (group.UnwrittenHardState is null)
+            {
+                _unwrittenHardStates.Add(group);
+            }
+            group.UnwrittenHardState = hardState;
+            return null;
+        }
         if (installed is null && entries.Count == 0 && hardState is null && recorded is null)
         {
             return null;
         }
+        if (group.UnwrittenHardState is not null && hardState is null)
+        {
+            hardState = group.UnwrittenHardState;
+        }
+        group.UnwrittenHardState = null;
         return new RaftGroupUpdate(group.GroupId)
         {
             InstalledSnapshot = installed,
@@ -172,6 +191,40 @@ public sealed partial class RaftHost
             RecordedSnapshot = recorded,
             CompactThrough = compactThrough,
         };
+    }
+
+    // The groups with a commit-only hard state not yet written join a write that syncs anyway.
+    private void AddUnwrittenHardStates(RaftLogBatch batch)
+    {
+        foreach (var group in _unwrittenHardStates)
+        {
+            if (group.UnwrittenHardState is { } hardState)
+            {
+                batch.Add(new RaftGroupUpdate(group.GroupId) { HardState = hardState });
+                group.UnwrittenHardState = null;
+            }
+        }
+        _unwrittenHardStates.Clear();
+    }
+
+    // At a clean stop the newest commit indexes are written, so a restart replays up to them at once.
+    private async ValueTask WriteUnwrittenHardStatesAsync()
+    {
+        var batch = new RaftLogBatch();
+        AddUnwrittenHardStates(batch);
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+        try
+        {
+            await _store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Best effort: the commit indexes are learned again after the restart.
+            RaftHostLog.CommitIndexesNotWritten(_logger, e, NodeId);
+        }
     }
 
     private void HandOver(RaftGroup group, Ready ready)

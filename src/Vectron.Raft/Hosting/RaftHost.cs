@@ -55,6 +55,9 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     private readonly HashSet<RaftGroup> _awake = [];
     private readonly List<RaftGroup> _tickList = [];
     private readonly List<RaftGroup> _dirty = [];
+
+    // Groups whose commit-only hard state waits for the next synced write (loop thread only).
+    private readonly List<RaftGroup> _unwrittenHardStates = [];
     private readonly PriorityQueue<PendingOperation, long> _deadlines = new();
     private readonly Dictionary<(ulong Group, ulong From), ((ulong Term, ulong Index, ulong SnapshotTerm) Id, MemoryStream Stream)> _snapshotAssemblies = [];
     private readonly Dictionary<ulong, List<GroupMessage>> _outgoing = [];
@@ -142,6 +145,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
             }
             _stopping.Dispose();
         }
+        await WriteUnwrittenHardStatesAsync().ConfigureAwait(false);
         FailEverything(RaftOutcome.Stopped);
     }
 

@@ -234,4 +234,35 @@ public sealed class RaftHostClusterTests
         cluster.Await(cluster[leader].Host.ProposeAsync(1, 1, 21, Set("k21", "v21")));
         cluster.TickUntil(() => cluster[restarted].Machines[1].Values.ContainsKey("k21"), 50, "the restarted node applying a new write");
     }
+
+    [Fact]
+    public async Task CommitOnlyHardState_IsNotWrittenAlone_ButAppliesAtOnce_AndIsWrittenAtStop()
+    {
+        await using var cluster = new TestCluster(Seed, 3);
+        cluster.StartGroup(1, 1, 2, 3);
+        var leader = cluster.ElectLeader(1);
+        var follower = cluster.Nodes.Keys.First(id => id != leader);
+        cluster.Await(cluster[leader].Host.ProposeAsync(1, 1, 1, Increment("a")));
+        cluster.Tick(3);
+        var node = cluster[follower];
+        var commit = node.Host.GroupOf(1)!.Node.HardState.Commit;
+        long writes = node.Store.Writes;
+
+        // Heartbeats now only move the follower's commit index: no write (no fsync) for that...
+        cluster.Await(cluster[leader].Host.ProposeAsync(1, 1, 2, Increment("a")));
+        cluster.Tick(3);
+        var group = node.Host.GroupOf(1)!;
+        Assert.True(group.Node.HardState.Commit > commit, $"seed {Seed}: the follower's commit did not move");
+        long appendWrites = node.Store.Writes - writes;
+        Assert.Equal(1, appendWrites);
+        // ...yet the follower applied the committed entry without waiting for one.
+        Assert.Equal("2", node.Machines[1].Values["a"]);
+        var persisted = node.Store.OpenGroup(1).InitialState().HardState;
+        Assert.True(persisted.Commit < group.Node.HardState.Commit, $"seed {Seed}: the commit-only hard state was written ({persisted.Commit})");
+
+        // A clean stop writes the newest commit index.
+        var latest = group.Node.HardState;
+        await cluster.StopAsync(follower);
+        Assert.Equal(latest, node.Store.OpenGroup(1).InitialState().HardState);
+    }
 }
