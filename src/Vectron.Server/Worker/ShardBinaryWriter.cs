@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Vectron.Server.Model;
+
+namespace Vectron.Server.Worker;
+
+/// <summary>Little-endian primitives of the shard's binary formats (docs/formats/shard.md).</summary>
+internal sealed class ShardBinaryWriter(ArrayBufferWriter<byte> buffer)
+{
+    public ArrayBufferWriter<byte> Buffer { get; } = buffer;
+
+    public void Byte(byte value)
+    {
+        Buffer.GetSpan(1)[0] = value;
+        Buffer.Advance(1);
+    }
+
+    public void UInt32(uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(Buffer.GetSpan(4), value);
+        Buffer.Advance(4);
+    }
+
+    public void Int32(int value) => UInt32((uint)value);
+
+    public void UInt64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(Buffer.GetSpan(8), value);
+        Buffer.Advance(8);
+    }
+
+    public void Int64(long value) => UInt64((ulong)value);
+
+    public void Bytes(ReadOnlySpan<byte> bytes) => Buffer.Write(bytes);
+
+    public void LengthPrefixed(ReadOnlySpan<byte> bytes)
+    {
+        UInt32((uint)bytes.Length);
+        Bytes(bytes);
+    }
+
+    public void String(string value) => LengthPrefixed(Encoding.UTF8.GetBytes(value));
+
+    public void PointId(PointId id)
+    {
+        Span<byte> bytes = stackalloc byte[17];
+        Bytes(bytes[..id.WriteCanonical(bytes)]);
+    }
+
+    public void Vector(ReadOnlySpan<float> vector)
+    {
+        UInt32((uint)vector.Length);
+        Span<byte> span = Buffer.GetSpan(vector.Length * 4);
+        for (int i = 0; i < vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], vector[i]);
+        }
+
+        Buffer.Advance(vector.Length * 4);
+    }
+
+    /// <summary>JSON as UTF-8 with a u32 length; 0xFFFFFFFF for absent.</summary>
+    public void Json(JsonElement? json)
+    {
+        if (json is not { } value || value.ValueKind == JsonValueKind.Undefined)
+        {
+            UInt32(uint.MaxValue);
+            return;
+        }
+
+        var inner = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(inner))
+        {
+            value.WriteTo(writer);
+        }
+
+        LengthPrefixed(inner.WrittenSpan);
+    }
+
+    public void Filter(Filter filter) => LengthPrefixed(filter.ToUtf8Json());
+}
