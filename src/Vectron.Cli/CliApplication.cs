@@ -1,6 +1,7 @@
 using System.Reflection;
 using Vectron.Cli.Bench;
 using Vectron.Cli.CommandLine;
+using Vectron.Cli.Serve;
 using Vectron.Cli.Simulate;
 
 namespace Vectron.Cli;
@@ -59,6 +60,15 @@ internal static class CliApplication
                 return 0;
             case "bench":
                 return BenchCommand.Run(arguments.Skip(1).ToArray(), output, diagnostics);
+            case "serve":
+                string[] serveArguments = arguments.Skip(1).ToArray();
+                if (ArgumentList.WantsHelp(serveArguments))
+                {
+                    output.Write(HelpText.Serve);
+                    return 0;
+                }
+
+                return new ServeCommand(ServeOptions.Parse(serveArguments, Environment.GetEnvironmentVariable), output, diagnostics).Run();
             case "simulate":
                 string[] rest = arguments.Skip(1).ToArray();
                 if (ArgumentList.WantsHelp(rest))

@@ -19,6 +19,7 @@ internal static class HelpText
           vectron <command> [options]
 
         Commands:
+          serve              Run the database: a Qdrant-compatible REST API on 127.0.0.1:6333
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
@@ -28,8 +29,50 @@ internal static class HelpText
           -h, --help         Show help (also after a command: vectron bench ann --help)
           --version          Show the version
 
-        Quick start (no data needed: generates a synthetic set, about 20 s on 2 cores):
+        Quick start:
+          vectron serve                          then: curl localhost:6333/collections
+
+        Benchmark quick start (no data needed: generates a synthetic set, about 20 s on 2 cores):
           vectron bench ann --table
+
+        """;
+
+    public const string Serve = """
+        vectron serve - run the Vectron database (single node)
+
+        Usage:
+          vectron serve [options]
+
+        Runs every role in one process as a one-member cluster: a placement Raft group holding the
+        collections, one Raft group per shard, all on one write-ahead log in the data directory.
+        Serves Qdrant's REST API, so Qdrant clients work unchanged. Stop with Ctrl-C or SIGTERM
+        (requests in flight finish; everything acknowledged is already on disk).
+
+        Options (each also from an environment variable or the config file, in that order of
+        precedence after the command line):
+          --data DIR             Data directory, created if missing; locked so two servers cannot
+                                 share it (default ./vectron-data; VECTRON_DATA; "data")
+          --host ADDR            Address to listen on (default 127.0.0.1; VECTRON_HOST; "host").
+                                 Anything but loopback also needs --insecure
+          --port N               REST port (default 6333, the port Qdrant clients try first; 0 picks a
+                                 free port; VECTRON_PORT; "port")
+          --grpc-port N          gRPC port, reserved: the gRPC API is not served yet (default 6334;
+                                 VECTRON_GRPC_PORT; "grpc_port")
+          --insecure             Allow a non-loopback --host although there is no authentication yet;
+                                 logs a warning at start (VECTRON_INSECURE=1; "insecure": true)
+          --max-body-mb N        Largest request body in MiB; larger gets HTTP 413 (default 32;
+                                 VECTRON_MAX_BODY_MB; "max_body_mb")
+          --default-shards N     Shards of a collection created without shard_number (default: one
+                                 per core; VECTRON_DEFAULT_SHARDS; "default_shards")
+          --log-level LEVEL      trace, debug, information, warning, error or none (default
+                                 information; VECTRON_LOG_LEVEL; "log_level")
+          --config FILE          JSON config file with the keys named above (default ./vectron.json
+                                 when it exists; VECTRON_CONFIG)
+
+        Example:
+          vectron serve --data /var/lib/vectron --port 6333
+          curl -X PUT localhost:6333/collections/demo -H 'Content-Type: application/json' \
+               -d '{"vectors": {"size": 4, "distance": "Cosine"}}'
 
         """;
 

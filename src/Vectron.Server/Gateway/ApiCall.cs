@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -12,6 +13,9 @@ namespace Vectron.Server.Gateway;
 public sealed class ApiCall
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    // Answers are JSON for programs, never embedded in HTML: keep messages readable (backticks, quotes as is).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly TimeProvider _time;
     private readonly long _started;
@@ -89,7 +93,7 @@ public sealed class ApiCall
     {
         ArgumentNullException.ThrowIfNull(writeResult);
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("result");
@@ -108,7 +112,7 @@ public sealed class ApiCall
     public Task ErrorAsync(ApiErrorKind kind, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("status");
@@ -143,7 +147,14 @@ public sealed class ApiCall
 
     private static string FirstSentence(string message)
     {
-        int path = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return path > 0 ? message[..path] : message;
+        foreach (string marker in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            int at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                message = message[..at];
+            }
+        }
+        return message.TrimEnd();
     }
 }

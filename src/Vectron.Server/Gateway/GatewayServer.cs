@@ -48,7 +48,7 @@ public sealed class GatewayServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
-            kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
         var api = new RestApi(node, options, loggerFactory);
