@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vectron.Index;
 using Vectron.Raft.Hosting;
 using Vectron.Server.Model;
 
@@ -9,65 +11,136 @@ namespace Vectron.Server.Worker;
 /// applied from its Raft group's log. Commands apply wholly or not at all.
 /// </summary>
 /// <remarks>
-/// Thread-safety: the host calls <see cref="Apply"/>, the snapshot methods and <see cref="Lookup"/>
+/// <para>Thread-safety: the host calls <see cref="Apply"/>, the snapshot methods and <see cref="Lookup"/>
 /// from the group's apply lane, one at a time. The read methods (<see cref="Search"/>, <see cref="Get(PointId, PayloadSelector, bool)"/>,
 /// <see cref="Count"/>, <see cref="Scroll"/>, <see cref="GetStats"/>) may be called from any thread at
-/// any time and see every command applied before they started.
+/// any time and see every command applied before they started.</para>
+/// <para>Points live in slots (dense ints; the HNSW key of a point is its slot). Lock order: the
+/// indexer gate, then the state lock. The state lock is a reader-writer lock: Apply holds it for
+/// writing per command, reads hold it for reading; the indexer holds it only to take work and to
+/// publish what it inserted, and inserts into the graph (which is itself concurrent) in between.
+/// A slot counts as indexed only when the graph holds its current vector; searches admit from the
+/// graph only indexed slots and scan every other live slot (the tail) exactly.</para>
 /// </remarks>
 public sealed partial class ShardStateMachine : IStateMachine, IDisposable
 {
-    /// <summary>Creates an empty shard.</summary>
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _indexerGate = new();
+    private readonly ILogger _logger;
+
+    private readonly List<StoredPoint?> _slots = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<bool> _inGraph = [];
+    private readonly Dictionary<PointId, int> _ids = [];
+    private readonly SortedSet<PointId> _order = [];
+    private readonly HashSet<int> _tail = [];
+    private readonly Queue<int> _work = new();
+    private readonly PayloadIndexSet _payloadIndexes = new();
+
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task? _indexerTask;
+
+    private HnswIndex _graph;
+    private long _vectorVersions;
+    private ulong _appliedIndex;
+    private int _disposed;
+
+    /// <summary>Creates an empty shard; starts its indexer task when <see cref="ShardOptions.BackgroundIndexing"/> is set.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public ShardStateMachine(ShardOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _ = loggerFactory;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShardStateMachine>();
+        _graph = new HnswIndex(options.ToHnswOptions());
+        if (options.BackgroundIndexing)
+        {
+            _indexerTask = Task.Run(() => RunIndexerAsync(_stopping.Token));
+        }
     }
 
     /// <summary>The shard's options.</summary>
     public ShardOptions Options { get; }
 
-    /// <inheritdoc />
-    public void Apply(ReadOnlySpan<StateMachineCommand> commands, Span<ReadOnlyMemory<byte>> results) => throw new NotImplementedException();
+    /// <summary>Graph nodes including tombstones (tests check that a restore loads the graph rather than rebuilding it).</summary>
+    internal int GraphNodeCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _graph.NodeCount;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
 
-    /// <summary>Answers the empty query (the gateway's read barrier) with an empty answer; any other query is not understood and also answered empty.</summary>
+    /// <inheritdoc />
+    public void Apply(ReadOnlySpan<StateMachineCommand> commands, Span<ReadOnlyMemory<byte>> results)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        bool queued = false;
+        for (int i = 0; i < commands.Length; i++)
+        {
+            StateMachineCommand command = commands[i];
+            ShardCommandResult result = ShardCommandCodec.TryDecode(command.Payload.Span, out ShardCommand? decoded, out string error)
+                ? Execute(decoded, command.Index)
+                : ShardCommandResult.BadRequest("malformed shard command: " + error);
+            results[i] = ShardCommandCodec.EncodeResult(result);
+            _lock.EnterWriteLock();
+            try
+            {
+                _appliedIndex = command.Index;
+                queued |= _work.Count > 0;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+
+        if (queued)
+        {
+            WakeIndexer();
+        }
+    }
+
+    /// <summary>Answers every query, the gateway's empty read barrier included, with an empty answer: reads go through the typed methods.</summary>
     public ReadOnlyMemory<byte> Lookup(ReadOnlyMemory<byte> query) => ReadOnlyMemory<byte>.Empty;
 
-    /// <inheritdoc />
-    public Task SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    /// <inheritdoc />
-    public Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    /// <summary>The best <see cref="ShardSearch.Limit"/> points for the query, best first.</summary>
-    /// <exception cref="RequestException">The vector has the wrong dimension or a NaN or infinite value, or a parameter is out of range.</exception>
-    public IReadOnlyList<ScoredPoint> Search(ShardSearch request) => throw new NotImplementedException();
-
-    /// <summary>The point with <paramref name="id"/>, or <see langword="null"/>.</summary>
-    public PointRecord? Get(PointId id, PayloadSelector withPayload, bool withVector) => throw new NotImplementedException();
-
-    /// <summary>The listed points that exist, in the order asked (each at most once).</summary>
-    public IReadOnlyList<PointRecord> Get(IReadOnlyList<PointId> ids, PayloadSelector withPayload, bool withVector) => throw new NotImplementedException();
-
-    /// <summary>How many points the filter admits (all points when <see langword="null"/>); exact.</summary>
-    public long Count(Filter? filter) => throw new NotImplementedException();
-
-    /// <summary>Up to <paramref name="limit"/> points the filter admits, in id order from <paramref name="offset"/> (inclusive).</summary>
-    public ScrollPage Scroll(PointId? offset, int limit, Filter? filter, PayloadSelector withPayload, bool withVector) => throw new NotImplementedException();
-
-    /// <summary>The shard's counters.</summary>
-    public ShardStats GetStats() => throw new NotImplementedException();
-
-    /// <summary>
-    /// Inserts up to <paramref name="maxPoints"/> pending points into the HNSW graph on the calling
-    /// thread and returns how many it processed (tests and <see cref="ShardOptions.BackgroundIndexing"/> = false).
-    /// </summary>
-    public int IndexPending(int maxPoints = int.MaxValue) => throw new NotImplementedException();
-
-    /// <summary>Stops the indexer and releases the graph.</summary>
+    /// <summary>Stops the indexer (waiting for its current batch) and releases the graph. Reads and applies must have stopped.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        try
+        {
+            _indexerTask?.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // The indexer stops by cancellation.
+        }
+
+        lock (_indexerGate)
+        {
+            _graph.Dispose();
+        }
+
+        _stopping.Dispose();
+        _signal.Dispose();
+        _lock.Dispose();
     }
+
+    private int SlotOf(PointId id) => _ids.TryGetValue(id, out int slot) ? slot : -1;
 }
