@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.Json;
 using Vectron.Server.Gateway;
 using Vectron.Server.Node;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Vectron.Server.Tests.Gateway;
 
 /// <summary>
 /// A real <c>vectron serve</c> stack in the test process: a node on a temp data directory and the
-/// REST gateway on a free loopback port, with an HttpClient. <see cref="RestartAsync"/> stops both and
+/// REST gateway on a free loopback port, with an HttpClient. <see cref="RestartAsync()"/> stops both and
 /// starts them again on the same directory.
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
@@ -17,11 +18,13 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly TempDirectory? _ownedDirectory;
     private readonly int _defaultShards;
     private readonly long _maxBodyBytes;
+    private readonly long _snapshotEvery;
     private VectronNode? _node;
     private GatewayServer? _gateway;
 
-    private TestServer(string dataDirectory, TempDirectory? owned, int defaultShards, long maxBodyBytes)
+    private TestServer(string dataDirectory, TempDirectory? owned, int defaultShards, long maxBodyBytes, long snapshotEvery)
     {
+        _snapshotEvery = snapshotEvery;
         DataDirectory = dataDirectory;
         _ownedDirectory = owned;
         _defaultShards = defaultShards;
@@ -34,10 +37,10 @@ internal sealed class TestServer : IAsyncDisposable
 
     public VectronNode Node => _node!;
 
-    public static async Task<TestServer> StartAsync(int defaultShards = 2, long maxBodyBytes = 1 << 20, string? dataDirectory = null)
+    public static async Task<TestServer> StartAsync(int defaultShards = 2, long maxBodyBytes = 1 << 20, string? dataDirectory = null, long snapshotEvery = 2_000)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
-        var server = new TestServer(dataDirectory ?? owned!.Path, owned, defaultShards, maxBodyBytes);
+        var server = new TestServer(dataDirectory ?? owned!.Path, owned, defaultShards, maxBodyBytes, snapshotEvery);
         await server.OpenAsync();
         return server;
     }
@@ -48,10 +51,22 @@ internal sealed class TestServer : IAsyncDisposable
         await OpenAsync();
     }
 
+    /// <summary>Stops the server; <paramref name="inspect"/> runs while it is down; then it starts again.</summary>
+    public async Task RestartAsync(Func<Task> inspect)
+    {
+        await CloseAsync();
+        await inspect();
+        await OpenAsync();
+    }
+
     private async Task OpenAsync()
     {
-        _node = await VectronNode.StartAsync(new NodeOptions { DataDirectory = DataDirectory, DefaultShardNumber = _defaultShards },
-            ShardFactory.Create(null));
+        // VECTRON_TEST_LOG=1 shows the node's log on the console (for debugging a failing test).
+        var logging = Environment.GetEnvironmentVariable("VECTRON_TEST_LOG") == "1"
+            ? LoggerFactory.Create(builder => builder.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug))
+            : null;
+        _node = await VectronNode.StartAsync(new NodeOptions { DataDirectory = DataDirectory, DefaultShardNumber = _defaultShards, SnapshotEveryEntries = _snapshotEvery },
+            ShardFactory.Create(logging), logging);
         _gateway = await GatewayServer.StartAsync(_node, new GatewayOptions { Port = 0, MaxBodyBytes = _maxBodyBytes }, NullLoggerFactory.Instance);
         Client = new HttpClient { BaseAddress = _gateway.BaseAddress };
     }
