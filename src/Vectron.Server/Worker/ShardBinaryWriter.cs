@@ -70,13 +70,8 @@ internal sealed class ShardBinaryWriter(ArrayBufferWriter<byte> buffer)
             return;
         }
 
-        var inner = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(inner))
-        {
-            value.WriteTo(writer);
-        }
-
-        LengthPrefixed(inner.WrittenSpan);
+        // The value's own text (as the client sent it), so strings keep their characters unescaped.
+        LengthPrefixed(Encoding.UTF8.GetBytes(value.GetRawText()));
     }
 
     public void Filter(Filter filter) => LengthPrefixed(filter.ToUtf8Json());

@@ -116,7 +116,13 @@ internal static class ShardSnapshotCodec
 
         var meta = new ShardBinaryReader(sections[1].Span);
         ulong applied = meta.UInt64("META applied index");
-        int slotCount = meta.Count("META slot count", 0);
+        uint slots = meta.UInt32("META slot count");
+        if (slots > int.MaxValue)
+        {
+            throw new InvalidDataException($"Shard snapshot: META slot count {slots} is out of range.");
+        }
+
+        int slotCount = (int)slots;
         int freeCount = meta.Count("META free slot count", 4);
         var free = new int[freeCount];
         for (int i = 0; i < freeCount; i++)

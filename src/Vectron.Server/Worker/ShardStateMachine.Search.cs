@@ -81,6 +81,20 @@ public sealed partial class ShardStateMachine
         }
     }
 
+    /// <summary>How many candidates the payload indexes bound <paramref name="filter"/> to, or <see langword="null"/> when they cannot (tests check the planner uses the indexes).</summary>
+    internal int? PlannedCandidates(Filter filter)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _payloadIndexes.Bound(filter, int.MaxValue, SlotOf)?.Count;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     private float[] PrepareQuery(ShardSearch request)
     {
         if (request.Vector is null)
