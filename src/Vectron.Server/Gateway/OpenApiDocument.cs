@@ -42,6 +42,7 @@ internal static class OpenApiDocument
         ["POST /collections/{name}/points/search"] = "Nearest neighbours of a vector",
         ["POST /collections/{name}/points/search/batch"] = "Several searches in one request",
         ["POST /collections/{name}/points/query"] = "Universal query: nearest to a vector or to a stored point",
+        ["POST /collections/{name}/points/query/batch"] = "Several universal queries in one request",
         ["PUT /collections/{name}/index"] = "Create a payload index (keyword, integer, float, bool, datetime, uuid, text)",
         ["DELETE /collections/{name}/index/{field_name}"] = "Delete a payload index",
     };

@@ -20,6 +20,7 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
         routes.Route(app, "POST", "/collections/{name}/points/search", Search);
         routes.Route(app, "POST", "/collections/{name}/points/search/batch", SearchBatch);
         routes.Route(app, "POST", "/collections/{name}/points/query", Query);
+        routes.Route(app, "POST", "/collections/{name}/points/query/batch", QueryBatch);
     }
 
     private async Task Search(ApiCall call)
@@ -74,6 +75,40 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
             writer.WritePropertyName("points");
             WriteHits(writer, hits);
             writer.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task QueryBatch(ApiCall call)
+    {
+        var collection = collections.Resolve(call.Route("name"));
+        using var body = await call.ReadJsonAsync().ConfigureAwait(false);
+        var searches = JsonFields.Required(body.RootElement, "searches", "searches");
+        if (searches.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiException.BadField("searches", $"expected an array, not {JsonFields.Text(searches)}");
+        }
+        if (searches.GetArrayLength() > MaxBatch)
+        {
+            throw ApiException.BadField("searches", $"at most {MaxBatch} queries per batch");
+        }
+        var requests = new List<SearchRequest>();
+        int i = 0;
+        foreach (var search in searches.EnumerateArray())
+        {
+            requests.Add(SearchRequest.ParseQuery(search, collection.Config, call.Context.Request.Query["consistency"], $"searches[{i++}]."));
+        }
+        var results = await Task.WhenAll(requests.Select(request => SearchAsync(collection, request, call.Aborted))).ConfigureAwait(false);
+        await call.OkAsync(writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var hits in results)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("points");
+                WriteHits(writer, hits);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
         }).ConfigureAwait(false);
     }
 

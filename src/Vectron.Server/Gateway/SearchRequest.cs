@@ -46,28 +46,28 @@ public sealed record SearchRequest(float[]? Vector, PointId? ById, int Limit, in
     }
 
     /// <summary>Parses a <c>points/query</c> body: query is a vector, {nearest: vector | id}, or a point id.</summary>
-    public static SearchRequest ParseQuery(JsonElement body, CollectionConfig config, string? queryConsistency)
+    public static SearchRequest ParseQuery(JsonElement body, CollectionConfig config, string? queryConsistency, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(config);
         if (JsonFields.Optional(body, "prefetch") is not null)
         {
-            throw ApiException.BadField("prefetch", "prefetch is not supported");
+            throw ApiException.BadField(prefix + "prefetch", "prefetch is not supported");
         }
-        if (JsonFields.OptionalString(body, "using", "using") is { Length: > 0 } name)
+        if (JsonFields.OptionalString(body, "using", prefix + "using") is { Length: > 0 } name)
         {
-            throw ApiException.BadField("using", $"unknown vector name `{name}`: collections have one unnamed vector");
+            throw ApiException.BadField(prefix + "using", $"unknown vector name `{name}`: collections have one unnamed vector");
         }
-        var query = JsonFields.Optional(body, "query") ?? throw ApiException.BadField("query", "missing field (a vector, {\"nearest\": …} or a point id)");
-        string path = "query";
+        var query = JsonFields.Optional(body, "query") ?? throw ApiException.BadField(prefix + "query", "missing field (a vector, {\"nearest\": …} or a point id)");
+        string path = prefix + "query";
         if (query.ValueKind == JsonValueKind.Object)
         {
             if (JsonFields.Optional(query, "nearest") is not { } nearest)
             {
                 string kind = query.EnumerateObject().FirstOrDefault().Name ?? "{}";
-                throw ApiException.BadField("query", $"query kind `{kind}` is not supported (use a vector, nearest or a point id)");
+                throw ApiException.BadField(path, $"query kind `{kind}` is not supported (use a vector, nearest or a point id)");
             }
             query = nearest;
-            path = "query.nearest";
+            path += ".nearest";
         }
         float[]? vector = null;
         PointId? byId = null;
@@ -79,8 +79,8 @@ public sealed record SearchRequest(float[]? Vector, PointId? ById, int Limit, in
         {
             byId = PointRequests.Id(query, path);
         }
-        int limit = (int)(JsonFields.OptionalInt(body, "limit", "limit", 1, MaxHits) ?? 10);
-        return ParseCommon(body, vector, byId, limit, defaultWithPayload: false, queryConsistency, "");
+        int limit = (int)(JsonFields.OptionalInt(body, "limit", prefix + "limit", 1, MaxHits) ?? 10);
+        return ParseCommon(body, vector, byId, limit, defaultWithPayload: false, queryConsistency, prefix);
     }
 
     private static SearchRequest ParseCommon(JsonElement body, float[]? vector, PointId? byId, int limit, bool defaultWithPayload, string? queryConsistency, string path)

@@ -11,8 +11,12 @@ namespace Vectron.Server.Gateway;
 /// <summary><c>GET /</c>, health and readiness probes, <c>/cluster</c> and the OpenAPI document.</summary>
 internal sealed class ServiceEndpoints(VectronNode node, RestApi api)
 {
-    /// <summary>The Qdrant REST API version whose shapes this gateway follows (clients compare it with their own).</summary>
-    public const string QdrantApiVersion = "1.13.0";
+    /// <summary>
+    /// The Qdrant version reported at <c>GET /</c>, which Qdrant's clients compare with their own (they
+    /// warn when the minor versions differ by more than one): the client version the compatibility
+    /// test runs (tests/Vectron.Cli.Tests/Serve/QdrantJs). The endpoints served are a subset of it.
+    /// </summary>
+    public const string QdrantApiVersion = "1.19.0";
 
     public void Map(WebApplication app, RestApi routes)
     {
