@@ -12,7 +12,8 @@ public static class ShardFactory
     public static ShardOptions OptionsFor(CollectionRecord collection, int shard)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var config = collection.Config;
+        // The creation-time configuration: the shard's snapshots and index were built with it.
+        var config = collection.ShardConfig;
         return new ShardOptions
         {
             Dimension = config.VectorSize,

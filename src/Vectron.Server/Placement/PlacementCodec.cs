@@ -172,6 +172,7 @@ public static class PlacementCodec
                 writer.Write(schema);
             }
             writer.Write(collection.CreatedEpoch);
+            WriteConfig(writer, collection.ShardConfig);
         }
         writer.Write(state.Aliases.Count);
         foreach (var (alias, target) in state.Aliases)
@@ -222,7 +223,8 @@ public static class PlacementCodec
                 {
                     indexes[reader.ReadString()] = reader.ReadString();
                 }
-                collections[name] = new CollectionRecord(name, config, groups.ToImmutable(), indexes.ToImmutable(), reader.ReadUInt64());
+                ulong createdEpoch = reader.ReadUInt64();
+                collections[name] = new CollectionRecord(name, config, groups.ToImmutable(), indexes.ToImmutable(), createdEpoch, ReadConfig(reader));
             }
             var aliases = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
             int aliasCount = ReadCount(reader);

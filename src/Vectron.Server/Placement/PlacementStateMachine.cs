@@ -125,7 +125,7 @@ public sealed class PlacementStateMachine : IStateMachine
             groups.Add(state.NextGroupId + (ulong)i);
         }
         var record = new CollectionRecord(create.Name, config, groups.MoveToImmutable(),
-            ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal), state.Epoch + 1);
+            ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal), state.Epoch + 1, config);
         return (state with
         {
             NextGroupId = state.NextGroupId + (ulong)config.ShardNumber,

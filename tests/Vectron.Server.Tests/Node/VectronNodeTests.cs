@@ -25,6 +25,8 @@ public sealed class VectronNodeTests
         }
         await server.OkAsync("POST", "/collections/c/points/delete?wait=true", """{"points": [0, 1]}""");
         await server.OkAsync("POST", "/collections/c/points/payload?wait=true", """{"payload": {"late": true}, "points": [119]}""");
+        // An update changes the catalogue only: the shards restart with the parameters their snapshots were made with.
+        await server.OkAsync("PATCH", "/collections/c", """{"hnsw_config": {"m": 4}, "quantization_config": {"scalar": {"type": "int8"}}}""");
 
         await server.RestartAsync(() =>
         {
@@ -37,7 +39,9 @@ public sealed class VectronNodeTests
         Assert.True((await server.OkAsync("GET", "/collections/c/points/119")).GetProperty("payload").GetProperty("late").GetBoolean());
         var hit = await server.OkAsync("POST", "/collections/c/points/search", """{"vector": [57.2, 0], "limit": 1, "with_payload": true}""");
         Assert.Equal(57, hit[0].GetProperty("id").GetInt32());
-        Assert.Equal("integer", (await server.OkAsync("GET", "/collections/c")).GetProperty("payload_schema").GetProperty("k").GetProperty("data_type").GetString());
+        var info = await server.OkAsync("GET", "/collections/c");
+        Assert.Equal("integer", info.GetProperty("payload_schema").GetProperty("k").GetProperty("data_type").GetString());
+        Assert.Equal(4, info.GetProperty("config").GetProperty("hnsw_config").GetProperty("m").GetInt32());
         await server.ErrorAsync(System.Net.HttpStatusCode.NotFound, "GET", "/collections/c/points/0", null, "No point with id 0");
 
         // The node keeps serving writes after the restart.

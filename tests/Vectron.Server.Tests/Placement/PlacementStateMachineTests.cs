@@ -90,6 +90,7 @@ public sealed class PlacementStateMachineTests
         var config = machine.Current.Collections["a"].Config;
         Assert.Equal(new HnswSettings(32, 200, 5), config.Hnsw);
         Assert.Null(config.Quantization);
+        Assert.Equal(Config, machine.Current.Collections["a"].ShardConfig);
         Assert.Equal(PlacementStatus.Invalid, Apply(machine, new UpdateCollectionCommand("a", new HnswSettings(1, 200, 5), null, false)).Status);
     }
 
@@ -131,6 +132,7 @@ public sealed class PlacementStateMachineTests
         Apply(machine, new CreateCollectionCommand("a", Config));
         Apply(machine, new CreateCollectionCommand("b", Config with { ShardNumber = 1 }));
         Apply(machine, new SetPayloadIndexCommand("a", "f", "keyword"));
+        Apply(machine, new UpdateCollectionCommand("a", new HnswSettings(8, 50, 0), null, DisableQuantization: true));
         Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "x", "b")));
         Apply(machine, new DeleteCollectionCommand("b"));
         Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "y", "a")));
@@ -149,6 +151,7 @@ public sealed class PlacementStateMachineTests
         Assert.Equal(expected.RetiredGroups, actual.RetiredGroups);
         Assert.Equal(expected.Collections.Keys, actual.Collections.Keys);
         Assert.Equal(expected.Collections["a"].Config, actual.Collections["a"].Config);
+        Assert.Equal(expected.Collections["a"].ShardConfig, actual.Collections["a"].ShardConfig);
         Assert.Equal(expected.Collections["a"].ShardGroups.ToArray(), actual.Collections["a"].ShardGroups.ToArray());
         Assert.Equal(expected.Collections["a"].PayloadIndexes, actual.Collections["a"].PayloadIndexes);
 
