@@ -63,6 +63,7 @@ public sealed class ShardModelTests
                 Metric = metric,
                 ExactSearchThreshold = new[] { 0, 15, 2000 }[(seed / 3) % 3],
                 IndexerBatchSize = 1 + _random.Next(16),
+                IndexerThreads = 1 + _random.Next(2),
                 M = 4,
                 EfConstruct = 32,
             };
