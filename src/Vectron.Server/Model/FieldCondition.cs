@@ -19,19 +19,18 @@ internal sealed class FieldCondition : Condition
 
     public override bool Matches(PointId id, JsonElement payload)
     {
-        var values = new List<JsonElement>();
-        Key.Resolve(payload, values);
+        PathValues values = Key.Values(payload);
         if (ValuesCount is not null && !ValuesCount.Matches(values))
         {
             return false;
         }
 
-        if (Match is not null && !AnyValue(values, Match.MatchesValue))
+        if (Match is not null && !AnyValue(values, Match))
         {
             return false;
         }
 
-        return Range is null || AnyValue(values, Range.MatchesValue);
+        return Range is null || AnyValue(values, Range);
     }
 
     public override void WriteTo(Utf8JsonWriter writer)
@@ -59,21 +58,22 @@ internal sealed class FieldCondition : Condition
         writer.WriteEndObject();
     }
 
-    private static bool AnyValue(List<JsonElement> values, Func<JsonElement, bool> test)
+    private static bool AnyValue(PathValues values, IValueTest test)
     {
-        foreach (JsonElement value in values)
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             if (value.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement element in value.EnumerateArray())
                 {
-                    if (test(element))
+                    if (test.MatchesValue(element))
                     {
                         return true;
                     }
                 }
             }
-            else if (test(value))
+            else if (test.MatchesValue(value))
             {
                 return true;
             }

@@ -9,10 +9,10 @@ internal sealed class IsEmptyCondition(JsonPath key) : Condition
 
     public override bool Matches(PointId id, JsonElement payload)
     {
-        var values = new List<JsonElement>();
-        Key.Resolve(payload, values);
-        foreach (JsonElement value in values)
+        PathValues values = Key.Values(payload);
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             bool empty = value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0);
             if (!empty)
             {

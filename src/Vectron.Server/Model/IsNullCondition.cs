@@ -9,10 +9,10 @@ internal sealed class IsNullCondition(JsonPath key) : Condition
 
     public override bool Matches(PointId id, JsonElement payload)
     {
-        var values = new List<JsonElement>();
-        Key.Resolve(payload, values);
-        foreach (JsonElement value in values)
+        PathValues values = Key.Values(payload);
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             if (value.ValueKind == JsonValueKind.Null)
             {
                 return true;

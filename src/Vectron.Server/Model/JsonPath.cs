@@ -19,10 +19,13 @@ public sealed class JsonPath : IEquatable<JsonPath>
     private readonly Segment[] _segments;
     private readonly string _text;
 
+    private readonly bool _singleValued;
+
     private JsonPath(Segment[] segments, string text)
     {
         _segments = segments;
         _text = text;
+        _singleValued = !Array.Exists(segments, s => s.Kind == SegmentKind.Wildcard);
     }
 
     /// <summary>Whether the path has an array step (<c>[]</c> or <c>[n]</c>).</summary>
@@ -138,6 +141,36 @@ public sealed class JsonPath : IEquatable<JsonPath>
     {
         ArgumentNullException.ThrowIfNull(values);
         Resolve(_segments, root, values);
+    }
+
+    /// <summary>The values at this path in <paramref name="root"/>; without a <c>[]</c> step there is at most one, found without allocating.</summary>
+    internal PathValues Values(JsonElement root)
+    {
+        if (!_singleValued)
+        {
+            var values = new List<JsonElement>();
+            Resolve(_segments, root, values);
+            return new PathValues(values);
+        }
+
+        JsonElement current = root;
+        foreach (Segment segment in _segments)
+        {
+            if (segment.Kind == SegmentKind.Name && current.ValueKind == JsonValueKind.Object && current.TryGetProperty(segment.Key!, out JsonElement child))
+            {
+                current = child;
+            }
+            else if (segment.Kind == SegmentKind.Index && current.ValueKind == JsonValueKind.Array && segment.Index < current.GetArrayLength())
+            {
+                current = current[segment.Index];
+            }
+            else
+            {
+                return default;
+            }
+        }
+
+        return new PathValues(current);
     }
 
     /// <summary>The key in its canonical form (quotes only where needed).</summary>

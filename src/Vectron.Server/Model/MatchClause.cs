@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Vectron.Server.Model;
 
 /// <summary>A parsed <c>match</c> object. <c>any</c> and <c>except</c> hold either strings or integers, never both.</summary>
-internal sealed class MatchClause
+internal sealed class MatchClause : IValueTest
 {
     public required MatchKind Kind { get; init; }
 

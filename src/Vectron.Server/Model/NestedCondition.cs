@@ -14,10 +14,10 @@ internal sealed class NestedCondition(JsonPath key, Filter filter) : Condition
 
     public override bool Matches(PointId id, JsonElement payload)
     {
-        var values = new List<JsonElement>();
-        Key.Resolve(payload, values);
-        foreach (JsonElement value in values)
+        PathValues values = Key.Values(payload);
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             if (value.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement element in value.EnumerateArray())

@@ -7,20 +7,24 @@ namespace Vectron.Server.Model;
 /// <summary>Edits of payload objects by <see cref="JsonPath"/> (Qdrant's set-payload-at-key and delete-keys semantics).</summary>
 internal static class PayloadPaths
 {
+    /// <summary>Deepest JSON nesting a stored payload or an encoded filter may have (canonical filters nest deeper than their source).</summary>
+    public const int MaxDepth = 256;
+
     /// <summary>A mutable copy of <paramref name="payload"/> (an empty object when it is not an object).</summary>
     public static JsonObject ToNode(JsonElement payload) =>
         payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(payload)!.DeepClone().AsObject() : [];
 
     /// <summary>An immutable element with the node's content, independent of the node.</summary>
+    /// <exception cref="JsonException">The content nests deeper than <see cref="MaxDepth"/>.</exception>
     public static JsonElement ToElement(JsonNode node)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = MaxDepth }))
         {
             node.WriteTo(writer);
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth });
         return document.RootElement.Clone();
     }
 

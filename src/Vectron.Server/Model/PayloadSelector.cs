@@ -78,7 +78,7 @@ public sealed class PayloadSelector
 
     /// <summary>
     /// The selected part of <paramref name="payload"/> (an object, or undefined for an empty payload), or
-    /// <see langword="null"/> when no payload is selected. The result does not depend on <paramref name="payload"/>'s document.
+    /// <see langword="null"/> when no payload is selected. The result is <paramref name="payload"/> itself when the whole payload is selected, so it lives as long as that element's document.
     /// </summary>
     public JsonElement? Select(JsonElement payload)
     {
@@ -94,7 +94,8 @@ public sealed class PayloadSelector
 
         if (Include is null && Exclude is null)
         {
-            return payload.Clone();
+            // Stored payloads are standalone, immutable elements: sharing one is safe.
+            return payload;
         }
 
         var source = JsonNode.Parse(payload.GetRawText())!.AsObject();

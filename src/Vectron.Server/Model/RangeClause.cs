@@ -8,7 +8,7 @@ namespace Vectron.Server.Model;
 /// A parsed <c>range</c>: bounds that are numbers (compared with numeric payload values) or RFC 3339
 /// datetimes (compared with string payload values that are datetimes), never a mix.
 /// </summary>
-internal sealed partial class RangeClause
+internal sealed partial class RangeClause : IValueTest
 {
     /// <summary>Whether the bounds are datetimes; they are then stored as UTC ticks.</summary>
     public required bool IsDatetime { get; init; }

@@ -13,11 +13,12 @@ internal sealed class ValuesCountClause
 
     public long? Lte { get; init; }
 
-    public bool Matches(List<JsonElement> values)
+    public bool Matches(PathValues values)
     {
         long count = 0;
-        foreach (JsonElement value in values)
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             count += value.ValueKind switch
             {
                 JsonValueKind.Array => value.GetArrayLength(),

@@ -48,11 +48,11 @@ internal abstract class PayloadIndex(JsonPath field, PayloadSchemaType schema)
 
     private void Update(int slot, JsonElement payload, bool add)
     {
-        var values = new List<JsonElement>();
-        Field.Resolve(payload, values);
+        PathValues values = Field.Values(payload);
         int indexed = 0;
-        foreach (JsonElement value in values)
+        for (int i = 0; i < values.Count; i++)
         {
+            JsonElement value = values[i];
             if (value.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement element in value.EnumerateArray())

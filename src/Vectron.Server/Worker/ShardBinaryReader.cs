@@ -101,13 +101,9 @@ internal ref struct ShardBinaryReader(ReadOnlySpan<byte> data)
         ReadOnlySpan<byte> bytes = Take((int)length, what);
         try
         {
-            var reader = new Utf8JsonReader(bytes);
-            using JsonDocument document = JsonDocument.ParseValue(ref reader);
-            if (reader.BytesConsumed != bytes.Length)
-            {
-                throw new InvalidDataException($"{what}: trailing bytes after the JSON value at offset {start}.");
-            }
-
+            // Duplicate member names are refused: editing such a payload later (set_payload) would
+            // fail on every replica, so it must never be stored.
+            using JsonDocument document = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = PayloadPaths.MaxDepth });
             return document.RootElement.Clone();
         }
         catch (JsonException error)

@@ -30,6 +30,12 @@ public sealed record ShardOptions
     public int IndexerBatchSize { get; init; } = 256;
 
     /// <summary>
+    /// Threads one indexer batch inserts with (the graph takes concurrent inserts). 1 by default: a
+    /// node runs one shard per core, so shards already index side by side.
+    /// </summary>
+    public int IndexerThreads { get; init; } = 1;
+
+    /// <summary>
     /// Whether the shard starts its own indexer task. When false the owner calls
     /// <see cref="ShardStateMachine.IndexPending"/> (tests do, to control exactly what is indexed).
     /// </summary>
@@ -68,6 +74,11 @@ public sealed record ShardOptions
         if (IndexerBatchSize < 1)
         {
             throw new ArgumentException($"IndexerBatchSize must be at least 1, got {IndexerBatchSize}.", nameof(IndexerBatchSize));
+        }
+
+        if (IndexerThreads < 1)
+        {
+            throw new ArgumentException($"IndexerThreads must be at least 1, got {IndexerThreads}.", nameof(IndexerThreads));
         }
 
         if (ExactSearchThreshold < 0)

@@ -40,9 +40,18 @@ public sealed partial class ShardStateMachine
         while (!cancellationToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-            while (!cancellationToken.IsCancellationRequested && RunIndexerBatch(Options.IndexerBatchSize) > 0)
+            try
             {
-                // Drain the queue; Apply signals again for work queued after the last empty check.
+                while (!cancellationToken.IsCancellationRequested && RunIndexerBatch(Options.IndexerBatchSize) > 0)
+                {
+                    // Drain the queue; Apply signals again for work queued after the last empty check.
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // A bug, not a bad point (those are rejected on apply): log it and keep serving; the
+                // points stay in the exact-scanned tail, and the next signal tries again.
+                ShardLog.IndexerBatchFailed(_logger, error);
             }
         }
     }
@@ -89,8 +98,9 @@ public sealed partial class ShardStateMachine
                 return taken;
             }
 
-            // The graph takes concurrent writes and searches; only this thread writes it.
-            int upserted = 0;
+            // The graph takes concurrent writes and searches; only the indexer (holding the gate) writes it.
+            // Each slot appears once in a batch, so parallel inserts never touch the same key.
+            var done = new bool[upserts.Count];
             try
             {
                 foreach (int slot in deletes)
@@ -98,13 +108,26 @@ public sealed partial class ShardStateMachine
                     _graph.Delete((ulong)slot);
                 }
 
-                for (; upserted < upserts.Count; upserted++)
+                if (Options.IndexerThreads > 1 && upserts.Count > 1)
                 {
-                    _graph.Upsert((ulong)upserts[upserted].Slot, upserts[upserted].Vector);
+                    Parallel.For(0, upserts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.IndexerThreads }, i =>
+                    {
+                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
+                        done[i] = true;
+                    });
+                }
+                else
+                {
+                    for (int i = 0; i < upserts.Count; i++)
+                    {
+                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
+                        done[i] = true;
+                    }
                 }
             }
-            catch (Exception error) when (error is ArgumentException or InvalidOperationException or OutOfMemoryException)
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException or OutOfMemoryException or AggregateException)
             {
+                // Points not inserted stay in the tail (still found by the exact scan).
                 ShardLog.IndexerBatchFailed(_logger, error);
             }
 
@@ -116,8 +139,13 @@ public sealed partial class ShardStateMachine
                     _inGraph[slot] = false;
                 }
 
-                for (int i = 0; i < upserted; i++)
+                for (int i = 0; i < upserts.Count; i++)
                 {
+                    if (!done[i])
+                    {
+                        continue;
+                    }
+
                     (int slot, _, long version) = upserts[i];
                     _inGraph[slot] = true;
                     if (_slots[slot] is { } point && point.VectorVersion == version)

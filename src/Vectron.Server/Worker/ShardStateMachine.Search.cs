@@ -44,7 +44,7 @@ public sealed partial class ShardStateMachine
                 var parameters = new SearchParameters
                 {
                     Ef = request.Ef ?? 0,
-                    Filter = new SlotFilter(_slots, filter),
+                    Filter = new SlotFilter(_slots, filter, filter is null ? _ids.Count - _tail.Count : null),
                     DisableQuantization = request.IgnoreQuantization,
                     Oversampling = request.Oversampling ?? 0,
                 };

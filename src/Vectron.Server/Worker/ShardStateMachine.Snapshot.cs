@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Vectron.Index;
 using Vectron.Server.Model;
 
@@ -11,59 +12,58 @@ public sealed partial class ShardStateMachine
     /// </summary>
     /// <remarks>
     /// Taken between applies (the apply lane's contract) with the indexer paused between batches, so
-    /// the graph and the "indexed" marks agree. The snapshot is assembled in memory under the locks
-    /// and copied to <paramref name="destination"/> after they are released.
+    /// the graph and the "indexed" marks agree. Each section is assembled in memory (its length and
+    /// CRC lead it) and written to <paramref name="destination"/> synchronously.
     /// </remarks>
-    public async Task SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken)
+    public Task SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var buffer = new MemoryStream();
-        await using (buffer.ConfigureAwait(false))
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Written synchronously under the locks: the read lock blocks only applies (none run during a
+        // save: both are on the apply lane) and the indexer's commits, never searches.
+        lock (_indexerGate)
         {
-            lock (_indexerGate)
+            _lock.EnterReadLock();
+            try
             {
-                _lock.EnterReadLock();
-                try
+                var graph = new MemoryStream();
+                _graph.Save(graph);
+                var points = new List<SnapshotPoint>(_ids.Count);
+                for (int slot = 0; slot < _slots.Count; slot++)
                 {
-                    var graph = new MemoryStream();
-                    _graph.Save(graph);
-                    var points = new List<SnapshotPoint>(_ids.Count);
-                    for (int slot = 0; slot < _slots.Count; slot++)
+                    if (_slots[slot] is { } point)
                     {
-                        if (_slots[slot] is { } point)
-                        {
-                            points.Add(new SnapshotPoint(slot, point, point.IsIndexed));
-                        }
+                        points.Add(new SnapshotPoint(slot, point, point.IsIndexed));
                     }
-
-                    var indexes = new List<(string, PayloadSchemaType)>();
-                    foreach (PayloadIndex index in _payloadIndexes.All)
-                    {
-                        indexes.Add((index.Field.ToString(), index.Schema));
-                    }
-
-                    int[] free = _freeSlots.ToArray();
-                    Array.Reverse(free);
-                    ShardSnapshotCodec.Write(buffer, Options, new ShardSnapshotData
-                    {
-                        AppliedIndex = _appliedIndex,
-                        SlotCount = _slots.Count,
-                        FreeSlots = free,
-                        Points = points,
-                        PayloadIndexes = indexes,
-                        Graph = graph.GetBuffer().AsMemory(0, (int)graph.Length),
-                    });
                 }
-                finally
+
+                var indexes = new List<(string, PayloadSchemaType)>();
+                foreach (PayloadIndex index in _payloadIndexes.All)
                 {
-                    _lock.ExitReadLock();
+                    indexes.Add((index.Field.ToString(), index.Schema));
                 }
+
+                int[] free = _freeSlots.ToArray();
+                Array.Reverse(free);
+                ShardSnapshotCodec.Write(destination, Options, new ShardSnapshotData
+                {
+                    AppliedIndex = _appliedIndex,
+                    SlotCount = _slots.Count,
+                    FreeSlots = free,
+                    Points = points,
+                    PayloadIndexes = indexes,
+                    Graph = graph.GetBuffer().AsMemory(0, (int)graph.Length),
+                });
             }
-
-            buffer.Position = 0;
-            await buffer.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                _lock.ExitReadLock();
+            }
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed partial class ShardStateMachine
     {
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var buffer = new MemoryStream();
+        var buffer = new MemoryStream(source.CanSeek ? (int)Math.Min(int.MaxValue, Math.Max(0, source.Length - source.Position)) : 0);
         await using (buffer.ConfigureAwait(false))
         {
             await source.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -98,7 +98,10 @@ public sealed partial class ShardStateMachine
         HnswIndex graph;
         try
         {
-            graph = HnswIndex.Load(new MemoryStream(data.Graph.ToArray(), writable: false));
+            Stream file = MemoryMarshal.TryGetArray(data.Graph, out ArraySegment<byte> segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(data.Graph.ToArray(), writable: false);
+            graph = HnswIndex.Load(file);
         }
         catch (Exception error) when (error is InvalidDataException or EndOfStreamException or ArgumentException or IOException)
         {

@@ -283,9 +283,17 @@ public sealed partial class ShardStateMachine
 
         // Compute every new payload before changing any, so the command stays all-or-nothing.
         var edited = new JsonElement[slots.Count];
-        for (int i = 0; i < slots.Count; i++)
+        try
         {
-            edited[i] = edit(_slots[slots[i]]!.Payload);
+            for (int i = 0; i < slots.Count; i++)
+            {
+                edited[i] = edit(_slots[slots[i]]!.Payload);
+            }
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
+        {
+            // Nesting deeper than PayloadPaths.MaxDepth: the same on every replica.
+            return ShardCommandResult.BadRequest("payload: " + error.Message);
         }
 
         for (int i = 0; i < slots.Count; i++)

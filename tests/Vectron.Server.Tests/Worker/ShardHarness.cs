@@ -24,6 +24,9 @@ internal sealed class ShardHarness : IDisposable
 
     public ulong LastIndex => _index;
 
+    /// <summary>Continues numbering after <paramref name="lastIndex"/> (a shard restored from a snapshot taken there).</summary>
+    public void ContinueAfter(ulong lastIndex) => _index = lastIndex;
+
     public static JsonElement Json(string text)
     {
         using var document = JsonDocument.Parse(text);

@@ -45,6 +45,31 @@ public sealed class ShardStateMachineTests
     }
 
     [Fact]
+    public void Payload_WithDuplicateMemberNames_IsRejected_SoItCanNeverBreakALaterEdit()
+    {
+        using var harness = new ShardHarness(2);
+        ShardCommandResult upsert = harness.Upsert((1, [1, 0], """{"a": 1, "b": {"c": 1, "c": 2}}"""));
+        Assert.Equal(ShardResultStatus.BadRequest, upsert.Status);
+        Assert.Contains("points[0].payload: malformed JSON", upsert.Message, StringComparison.Ordinal);
+        harness.Upsert((1, [1, 0], """{"a": 1}"""));
+        ShardCommandResult set = harness.Apply(new SetPayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json("""{"x": 1, "x": 2}""")));
+        Assert.Equal(ShardResultStatus.BadRequest, set.Status);
+        Assert.Equal("""{"a": 1}""", Payload(harness, 1));
+    }
+
+    [Fact]
+    public void SetPayload_ThatWouldNestTooDeep_IsRejected()
+    {
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"a": 1}"""));
+        string key = string.Join(".", Enumerable.Repeat("k", 300));
+        ShardCommandResult result = harness.Apply(new SetPayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json("""{"x": 1}"""), key));
+        Assert.Equal(ShardResultStatus.BadRequest, result.Status);
+        Assert.Equal("""{"a": 1}""", Payload(harness, 1));
+        Assert.True(harness.Apply(new SetPayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json("""{"x": 1}"""), string.Join(".", Enumerable.Repeat("k", 100)))).IsApplied);
+    }
+
+    [Fact]
     public void PayloadCommand_OnAMissingId_IsNotFoundAndChangesNothing()
     {
         using var harness = new ShardHarness(2);
