@@ -12,6 +12,9 @@ public sealed record GatewayOptions
     /// <summary>The largest request body accepted; larger bodies get a 413.</summary>
     public long MaxBodyBytes { get; init; } = 32L << 20;
 
+    /// <summary>The largest collection snapshot upload accepted (the only route over <see cref="MaxBodyBytes"/>).</summary>
+    public long MaxSnapshotUploadBytes { get; init; } = 16L << 30;
+
     /// <summary>Allows listening on a non-loopback address although there is no authentication yet.</summary>
     public bool Insecure { get; init; }
 }

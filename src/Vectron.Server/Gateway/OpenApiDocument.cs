@@ -43,6 +43,12 @@ internal static class OpenApiDocument
         ["POST /collections/{name}/points/search/batch"] = "Several searches in one request",
         ["POST /collections/{name}/points/query"] = "Universal query: nearest to a vector or to a stored point",
         ["POST /collections/{name}/points/query/batch"] = "Several universal queries in one request",
+        ["POST /collections/{name}/snapshots"] = "Create a collection snapshot (every shard)",
+        ["GET /collections/{name}/snapshots"] = "List a collection's snapshots",
+        ["GET /collections/{name}/snapshots/{snapshot_name}"] = "Download a snapshot file",
+        ["DELETE /collections/{name}/snapshots/{snapshot_name}"] = "Delete a snapshot",
+        ["POST /collections/{name}/snapshots/upload"] = "Recover (replace) a collection from an uploaded snapshot file (raw body or multipart field `snapshot`)",
+        ["PUT /collections/{name}/snapshots/recover"] = "Recover (replace) a collection from a stored snapshot file ({\"location\": name or file:// path})",
         ["PUT /collections/{name}/index"] = "Create a payload index (keyword, integer, float, bool, datetime, uuid, text)",
         ["DELETE /collections/{name}/index/{field_name}"] = "Delete a payload index",
     };

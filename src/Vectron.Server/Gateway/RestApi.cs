@@ -35,6 +35,7 @@ internal sealed class RestApi
         new AliasEndpoints(_node).Map(app, this);
         new PointEndpoints(Collections).Map(app, this);
         new SearchEndpoints(Collections).Map(app, this);
+        new SnapshotEndpoints(Collections, new CollectionSnapshots(Collections), Options).Map(app, this);
         app.MapFallback(context => Run(context, call =>
             throw new ApiException(ApiErrorKind.NotFound, $"unknown endpoint {context.Request.Method} {context.Request.Path}")));
     }

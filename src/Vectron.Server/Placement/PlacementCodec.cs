@@ -268,8 +268,11 @@ public static class PlacementCodec
         return actions.MoveToImmutable();
     }
 
-    private static void WriteConfig(BinaryWriter writer, CollectionConfig config)
+    /// <summary>Writes a collection config (also used by collection snapshot files).</summary>
+    public static void WriteConfig(BinaryWriter writer, CollectionConfig config)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(config);
         writer.Write(config.VectorSize);
         writer.Write((byte)config.Distance);
         writer.Write(config.ShardNumber);
@@ -277,8 +280,10 @@ public static class PlacementCodec
         WriteQuantization(writer, config.Quantization);
     }
 
-    private static CollectionConfig ReadConfig(BinaryReader reader)
+    /// <summary>Reads a collection config written by <see cref="WriteConfig"/>.</summary>
+    public static CollectionConfig ReadConfig(BinaryReader reader)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         int size = reader.ReadInt32();
         var distance = (VectorDistance)reader.ReadByte();
         if (distance is not (VectorDistance.Cosine or VectorDistance.Dot or VectorDistance.Euclid))
