@@ -6,7 +6,7 @@ namespace Vectron.Cli.Tests.Serve;
 /// Compatibility: the official Qdrant JavaScript client (<c>@qdrant/js-client-rest</c>, installed from
 /// npm into a temp folder) runs Serve/QdrantJs/compat.mjs against <c>vectron serve</c>: create a
 /// collection, upsert with payloads, search with a filter, scroll, count, get, set payload, delete by
-/// filter, aliases, delete the collection; every call must succeed with the expected results.
+/// filter, aliases, collection snapshots, delete the collection; every call must succeed with the expected results.
 /// Needs node and npm (.ci/run installs them) and the npm registry.
 /// </summary>
 public sealed class QdrantJsClientTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -27,7 +27,7 @@ public sealed class QdrantJsClientTests(Xunit.Abstractions.ITestOutputHelper out
         var run = await RunAsync("node", work.Path, "compat.mjs", server.BaseAddress.ToString().TrimEnd('/'));
         output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, $"the Qdrant JS client script failed ({run.ExitCode}):\n{run.Output}\nserver:\n{server.Output}");
-        Assert.Contains("all 18 steps passed", run.Output, StringComparison.Ordinal);
+        Assert.Contains("all 19 steps passed", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("incompatible", run.Output, StringComparison.Ordinal);
     }
 

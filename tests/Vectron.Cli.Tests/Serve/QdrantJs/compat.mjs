@@ -168,6 +168,20 @@ await step('aliases', async () => {
   assert.equal((await client.getAliases()).aliases.length, 0);
 });
 
+await step('collection snapshots', async () => {
+  const snapshot = await client.createSnapshot(name);
+  assert.match(snapshot.name, /\.snapshot$/);
+  assert.ok(snapshot.size > 0);
+  const listed = await client.listSnapshots(name);
+  assert.deepEqual(listed.map((s) => s.name), [snapshot.name]);
+  await client.delete(name, { points: [2], wait: true });
+  assert.equal((await client.count(name, { exact: true })).count, 3);
+  assert.equal(await client.recoverSnapshot(name, { location: snapshot.name }), true);
+  assert.equal((await client.count(name, { exact: true })).count, 4);
+  assert.equal(await client.deleteSnapshot(name, snapshot.name), true);
+  assert.equal((await client.listSnapshots(name)).length, 0);
+});
+
 await step('errors surface as client errors', async () => {
   await assert.rejects(client.getCollection('does_not_exist'), (e) => e.status === 404);
   await assert.rejects(client.upsert(name, { wait: true, points: [{ id: 9, vector: [1, 2] }] }), (e) => e.status === 400);
