@@ -88,6 +88,8 @@ internal static class HelpText
                                                write + fdatasync loop; recovery time
           vectron bench raft [options]         committed writes/s and latency of one Raft group
           vectron bench rpc [options]          gRPC-framed round trips/s and streaming MB/s on loopback
+          vectron bench shard [options]        one shard in process: apply, indexer, search, filtered
+                                               search, snapshot save and restore
 
         Run 'vectron bench <command> --help' for the options of each.
 
@@ -190,6 +192,43 @@ internal static class HelpText
           --seconds S          seconds per timed unary phase (default 3)
           --reps R             runs per figure, medians reported (default 3)
           --stream-mb N        MiB for the streaming measurement, 0 to skip (default 256)
+
+        """;
+
+    public const string Shard = """
+        vectron bench shard - one shard state machine in process
+
+        Usage:
+          vectron bench shard [--dataset DIR] [options]
+
+        Applies every base vector as upsert commands of --batch points (payload {"group": "g<row mod
+        G>", "row": <row>}), times a search of the whole not-yet-indexed tail (exact scan), runs the
+        indexer, then for each ef searches every query on one thread (QPS, recall@10 against the
+        ground truth); with --raw also a bare HnswIndex built from the same vectors. Then a filtered
+        search admitting 1/G of the points, without and with a keyword payload index (the planner
+        turns the indexed one into an exact scan of the candidates), and a snapshot written to a
+        file and restored into a new shard.
+
+        Prints one JSON object: apply_points_per_sec, tail_scan_qps, index_points_per_sec,
+        filtered_admitted, filtered_qps_no_index, filtered_qps_keyword_index, snapshot_save_sec,
+        snapshot_bytes, snapshot_restore_sec, search [{ef, qps, recall_at_10, raw_index_qps,
+        raw_index_recall_at_10}], raw_index_points_per_sec with --raw.
+
+        Options:
+          --dataset DIR            a dataset folder (default: a generated Gaussian mixture)
+          --synthetic-n N          generated base vectors (default 20000)
+          --synthetic-dim D        generated dimension (default 128)
+          --queries Q              queries used (default: all of the dataset, 200 generated)
+          --metric l2|cosine       override the dataset's metric
+          --seed S                 generator seed
+          --m M                    HNSW links per node (default 16)
+          --ef-construct E         HNSW build candidate list (default 100)
+          --ef LIST                search ef values, comma separated (default 64,128)
+          --batch B                points per upsert command (default 256)
+          --indexer-threads T      threads the indexer inserts with (default 2)
+          --groups G               distinct payload groups (default 100: the filter admits 1%)
+          --raw                    also build and search a bare HnswIndex for comparison
+          --dir DIR                where the snapshot file goes (default: a temporary directory)
 
         """;
 

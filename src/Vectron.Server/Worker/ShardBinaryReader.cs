@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Vectron.Server.Model;
@@ -71,14 +72,23 @@ internal ref struct ShardBinaryReader(ReadOnlySpan<byte> data)
         };
     }
 
-    public float[] Vector(string what)
+    public float[] Vector(string what) => Floats(Count(what + " dimension", 4), what);
+
+    /// <summary><paramref name="count"/> floats without a length, little endian.</summary>
+    public float[] Floats(int count, string what)
     {
-        int length = Count(what + " dimension", 4);
-        ReadOnlySpan<byte> bytes = Take(length * 4, what);
-        var vector = new float[length];
-        for (int i = 0; i < length; i++)
+        ReadOnlySpan<byte> bytes = Take(count * 4, what);
+        var vector = new float[count];
+        if (BitConverter.IsLittleEndian)
         {
-            vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+            bytes.CopyTo(MemoryMarshal.AsBytes(vector.AsSpan()));
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+            }
         }
 
         return vector;

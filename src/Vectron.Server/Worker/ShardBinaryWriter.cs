@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Vectron.Server.Model;
@@ -52,13 +53,26 @@ internal sealed class ShardBinaryWriter(ArrayBufferWriter<byte> buffer)
     public void Vector(ReadOnlySpan<float> vector)
     {
         UInt32((uint)vector.Length);
-        Span<byte> span = Buffer.GetSpan(vector.Length * 4);
-        for (int i = 0; i < vector.Length; i++)
+        Floats(vector);
+    }
+
+    /// <summary>The floats without a length, little endian.</summary>
+    public void Floats(ReadOnlySpan<float> values)
+    {
+        Span<byte> span = Buffer.GetSpan(values.Length * 4);
+        if (BitConverter.IsLittleEndian)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], vector[i]);
+            MemoryMarshal.AsBytes(values).CopyTo(span);
+        }
+        else
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], values[i]);
+            }
         }
 
-        Buffer.Advance(vector.Length * 4);
+        Buffer.Advance(values.Length * 4);
     }
 
     /// <summary>JSON as UTF-8 with a u32 length; 0xFFFFFFFF for absent.</summary>

@@ -50,12 +50,16 @@ public sealed record ShardOptions
     /// <summary>Seed of the HNSW level generator.</summary>
     public ulong Seed { get; init; } = 0x5EED_5A4D_0000_0001;
 
-    /// <summary>The <see cref="Vectron.Index.DistanceMetric"/> the HNSW index uses for <see cref="Metric"/>.</summary>
+    /// <summary>
+    /// The <see cref="Vectron.Index.DistanceMetric"/> the HNSW index uses for <see cref="Metric"/>.
+    /// A Cosine shard stores unit vectors (normalised on upsert) and normalises queries, so the graph
+    /// ranks by dot product, which orders unit vectors exactly as cosine does, and keeps the stored
+    /// vectors bit for bit (a snapshot then needs them only once: see docs/formats/shard.md).
+    /// </summary>
     public DistanceMetric IndexMetric => Metric switch
     {
-        ShardDistance.Dot => DistanceMetric.Dot,
         ShardDistance.Euclid => DistanceMetric.L2,
-        _ => DistanceMetric.Cosine,
+        _ => DistanceMetric.Dot,
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

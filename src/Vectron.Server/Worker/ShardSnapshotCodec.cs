@@ -49,17 +49,16 @@ internal static class ShardSnapshotCodec
 
         section.Clear();
         writer.UInt32((uint)data.Points.Count);
-        Span<byte> floatBytes = stackalloc byte[4];
         foreach (SnapshotPoint entry in data.Points)
         {
             writer.UInt32((uint)entry.Slot);
             writer.PointId(entry.Point.Id);
             writer.UInt64(entry.Point.Version);
             writer.Byte(entry.Indexed ? (byte)1 : (byte)0);
-            foreach (float value in entry.Point.Vector)
+            if (!entry.Indexed)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(floatBytes, value);
-                writer.Bytes(floatBytes);
+                // An indexed point's vector is the graph's copy of it (section HNSW), bit for bit.
+                writer.Floats(entry.Point.Vector);
             }
 
             writer.Json(entry.Point.Payload);
@@ -133,7 +132,7 @@ internal static class ShardSnapshotCodec
         End(ref meta, "META");
 
         var points = new ShardBinaryReader(sections[2].Span);
-        int pointCount = points.Count("PNTS point count", 26 + (4 * options.Dimension));
+        int pointCount = points.Count("PNTS point count", 26);
         var list = new List<SnapshotPoint>(pointCount);
         for (int i = 0; i < pointCount; i++)
         {
@@ -147,12 +146,8 @@ internal static class ShardSnapshotCodec
                 throw new InvalidDataException($"Shard snapshot: {at}: indexed flag {indexed} is neither 0 nor 1.");
             }
 
-            ReadOnlySpan<byte> raw = points.Take(4 * options.Dimension, at + " vector");
-            var vector = new float[options.Dimension];
-            for (int j = 0; j < vector.Length; j++)
-            {
-                vector[j] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * j)..]);
-            }
+            // Filled from the graph on restore when the point is indexed.
+            float[] vector = indexed == 1 ? [] : points.Floats(options.Dimension, at + " vector");
 
             System.Text.Json.JsonElement payload = points.Json(at + " payload")
                 ?? throw new InvalidDataException($"Shard snapshot: {at}: payload missing.");
