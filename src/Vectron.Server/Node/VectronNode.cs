@@ -198,6 +198,13 @@ public sealed class VectronNode : IAsyncDisposable
         {
             // Shard groups of a new collection run (and old ones are retired) before the caller is answered.
             await WaitReconciledAsync(outcome.Epoch, cancellationToken).ConfigureAwait(false);
+            if (command is CreateCollectionCommand create && Placement.Current.Collections.GetValueOrDefault(create.Name) is { } created)
+            {
+                // ... and have elected their leader, so the first writes are not retried (and so
+                // not reordered behind later requests) while elections run.
+                await Task.WhenAll(created.ShardGroups.Select(group => ReadBarrierAsync(group, ReadConsistency.Linearizable, cancellationToken)))
+                    .ConfigureAwait(false);
+            }
         }
         return (RaftOutcome.Ok, outcome);
     }

@@ -151,8 +151,8 @@ public sealed class SearchApiTests
         await server.OkAsync("PUT", "/collections/w", """{"vectors": {"size": 2, "distance": "Cosine"}, "shard_number": 2}""");
         var answer = await server.OkAsync("PUT", "/collections/w/points", """{"points": [{"id": 1, "vector": [1, 0]}, {"id": 2, "vector": [0, 1]}]}""");
         Assert.Equal("acknowledged", answer.GetProperty("status").GetString());
-        // A linearizable read after an acknowledged write waits until the write is applied, as the
-        // proposals reached Raft before the answer; a write with wait=true afterwards is ordered behind it.
+        // The shards elected their leaders before the create answered, so the unwaited proposals
+        // reached Raft before the answer; a later write and a linearizable read are ordered behind them.
         await server.OkAsync("PUT", "/collections/w/points?wait=true", """{"points": [{"id": 3, "vector": [1, 1]}]}""");
         Assert.Equal(3, (await server.OkAsync("POST", "/collections/w/points/count", "{}")).GetProperty("count").GetInt64());
     }
