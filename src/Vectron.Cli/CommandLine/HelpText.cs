@@ -64,6 +64,10 @@ internal static class HelpText
                                  VECTRON_MAX_BODY_MB; "max_body_mb")
           --default-shards N     Shards of a collection created without shard_number (default: one
                                  per core; VECTRON_DEFAULT_SHARDS; "default_shards")
+          --snapshot-every N     A shard (or the placement group) snapshots itself after N applied
+                                 writes, so a restart loads the snapshot and replays only the log
+                                 after it; 0 never (default 500; VECTRON_SNAPSHOT_EVERY;
+                                 "snapshot_every")
           --log-level LEVEL      trace, debug, information, warning, error or none (default
                                  information; VECTRON_LOG_LEVEL; "log_level")
           --config FILE          JSON config file with the keys named above (default ./vectron.json

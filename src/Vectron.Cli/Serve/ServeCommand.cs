@@ -54,6 +54,7 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
             {
                 DataDirectory = options.DataDirectory,
                 DefaultShardNumber = options.DefaultShards,
+                SnapshotEveryEntries = options.SnapshotEvery,
             }, ShardFactory.Create(loggerFactory), loggerFactory, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)

@@ -27,6 +27,8 @@ internal sealed record ServeOptions
 
     public string LogLevel { get; init; } = "information";
 
+    public int SnapshotEvery { get; init; } = 500;
+
     public string? ConfigFile { get; init; }
 
     /// <summary>The (setting, command-line option, environment variable, config key) table: one row per setting.</summary>
@@ -39,6 +41,7 @@ internal sealed record ServeOptions
         ("max-body-mb", "VECTRON_MAX_BODY_MB", "max_body_mb"),
         ("default-shards", "VECTRON_DEFAULT_SHARDS", "default_shards"),
         ("log-level", "VECTRON_LOG_LEVEL", "log_level"),
+        ("snapshot-every", "VECTRON_SNAPSHOT_EVERY", "snapshot_every"),
     ];
 
     /// <summary>Resolves every setting.</summary>
@@ -92,6 +95,7 @@ internal sealed record ServeOptions
             GrpcPort = Int("grpc-port", defaults.GrpcPort, 0, 65535),
             MaxBodyMegabytes = Int("max-body-mb", defaults.MaxBodyMegabytes, 1, 2047),
             DefaultShards = Int("default-shards", defaults.DefaultShards, 1, 1024),
+            SnapshotEvery = Int("snapshot-every", defaults.SnapshotEvery, 0, int.MaxValue),
             Insecure = insecure,
             LogLevel = logLevel,
             ConfigFile = configPath,
@@ -138,5 +142,5 @@ internal sealed record ServeOptions
 
     /// <summary>One line per setting, for the startup banner of verbose runs and tests.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} log-level={LogLevel} config={ConfigFile ?? "-"}");
+        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} snapshot-every={SnapshotEvery} log-level={LogLevel} config={ConfigFile ?? "-"}");
 }

@@ -10,7 +10,7 @@ public sealed record NodeOptions
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A shard or placement group takes a snapshot after this many applied commands.</summary>
-    public long SnapshotEveryEntries { get; init; } = 2_000;
+    public long SnapshotEveryEntries { get; init; } = 500;
 
     /// <summary>How long a write or read waits for a group that has no leader yet (or is busy) before answering "unavailable".</summary>
     public TimeSpan UnavailableAfter { get; init; } = TimeSpan.FromSeconds(10);

@@ -67,7 +67,7 @@ public sealed class ServeOptionsTests
     {
         var output = new StringWriter();
         Assert.Equal(0, CliApplication.Run(["serve", "--help"], output, new StringWriter()));
-        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
+        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--snapshot-every", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
         {
             Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
         }
