@@ -4,6 +4,7 @@ of the collection (snapshot + log replay) until /readyz and the first search ans
 
 Usage: python3 bench/serve/restart.py PATH/TO/vectron DATA_DIR POINTS DIM [serve options...]
 DATA_DIR is deleted first. Prints one line per measurement."""
+import json, random, subprocess, sys, time, urllib.request, re, os, shutil
 exe, data, n, dim = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 shutil.rmtree(data, ignore_errors=True)
 def start():
