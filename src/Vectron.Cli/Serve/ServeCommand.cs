@@ -46,6 +46,23 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
                 console.TimestampFormat = "HH:mm:ss.fff ";
             }));
         var logger = loggerFactory.CreateLogger("Vectron.Serve");
+        var gatewayOptions = new GatewayOptions
+        {
+            Host = options.Host,
+            Port = options.Port,
+            Insecure = options.Insecure,
+            MaxBodyBytes = (long)options.MaxBodyMegabytes << 20,
+        };
+        System.Net.IPAddress address;
+        try
+        {
+            // Before the data directory is opened: a refused address changes nothing on disk.
+            address = GatewayServer.CheckListenAddress(gatewayOptions);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Usage(e.Message);
+        }
         var started = TimeProvider.System.GetTimestamp();
         VectronNode node;
         try
@@ -66,17 +83,7 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
             GatewayServer gateway;
             try
             {
-                gateway = await GatewayServer.StartAsync(node, new GatewayOptions
-                {
-                    Host = options.Host,
-                    Port = options.Port,
-                    Insecure = options.Insecure,
-                    MaxBodyBytes = (long)options.MaxBodyMegabytes << 20,
-                }, loggerFactory, stop.Token).ConfigureAwait(false);
-            }
-            catch (ArgumentException e)
-            {
-                throw CliException.Usage(e.Message);
+                gateway = await GatewayServer.StartAsync(node, gatewayOptions, loggerFactory, stop.Token).ConfigureAwait(false);
             }
             catch (IOException e)
             {
@@ -84,7 +91,7 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
             }
             await using (gateway.ConfigureAwait(false))
             {
-                if (options.Insecure && !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.TryParse(options.Host, out var address) ? address : System.Net.IPAddress.Loopback))
+                if (!System.Net.IPAddress.IsLoopback(address))
                 {
                     ServeLog.InsecureListen(logger, options.Host);
                 }

@@ -34,12 +34,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public static async Task<GatewayServer> StartAsync(VectronNode node, GatewayOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
-        ArgumentNullException.ThrowIfNull(options);
-        var address = ParseAddress(options.Host);
-        if (!IPAddress.IsLoopback(address) && !options.Insecure)
-        {
-            throw new ArgumentException($"refusing to listen on {options.Host} without authentication; pass --insecure to allow it");
-        }
+        var address = CheckListenAddress(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
@@ -60,6 +55,22 @@ public sealed class GatewayServer : IAsyncDisposable
         server.Port = bound.Port;
         server.BaseAddress = new Uri($"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{bound.Port}/");
         return server;
+    }
+
+    /// <summary>
+    /// The address to listen on; refuses a non-loopback address unless <see cref="GatewayOptions.Insecure"/>
+    /// (there is no authentication yet). Callers check before opening anything.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an address, or not loopback without Insecure.</exception>
+    public static IPAddress CheckListenAddress(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var address = ParseAddress(options.Host);
+        if (!IPAddress.IsLoopback(address) && !options.Insecure)
+        {
+            throw new ArgumentException($"refusing to listen on {options.Host} without authentication; pass --insecure to allow it");
+        }
+        return address;
     }
 
     /// <summary>Stops accepting requests and lets running ones finish (up to the host's shutdown timeout).</summary>

@@ -81,5 +81,6 @@ public sealed class ServeOptionsTests
         int exit = CliApplication.Run(["serve", "--data", directory.Path, "--host", "0.0.0.0", "--port", "0"], new StringWriter(), errors);
         Assert.Equal(CliException.UsageExitCode, exit);
         Assert.Contains("--insecure", errors.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
     }
 }
