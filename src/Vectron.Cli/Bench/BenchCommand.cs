@@ -67,6 +67,14 @@ internal static class BenchCommand
                 }
 
                 return new RpcBenchCommand(RpcBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "rest":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.BenchRest);
+                    return 0;
+                }
+
+                return new RestBenchCommand(RestBenchOptions.Parse(rest), output, diagnostics).Run();
             case "shard":
                 if (ArgumentList.WantsHelp(rest))
                 {

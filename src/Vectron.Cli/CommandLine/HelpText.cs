@@ -23,6 +23,7 @@ internal static class HelpText
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
+          bench rest         The server through REST: import points/s, search QPS and recall
           simulate           Run the deterministic Raft cluster simulation over many seeds
 
         Options:
@@ -77,6 +78,34 @@ internal static class HelpText
           vectron serve --data /var/lib/vectron --port 6333
           curl -X PUT localhost:6333/collections/demo -H 'Content-Type: application/json' \
                -d '{"vectors": {"size": 4, "distance": "Cosine"}}'
+
+        """;
+
+    public const string BenchRest = """
+        vectron bench rest - the single-node server through its REST API
+
+        Usage:
+          vectron bench rest [options]
+
+        Starts the node and the REST gateway in this process (real HTTP on a loopback port), imports
+        the dataset through REST (first half with wait=true, second half without), waits for the
+        indexers, then measures search QPS, p50/p99 latency and recall@10 per ef with concurrent HTTP
+        clients, beside the same shards searched in process (no HTTP, no JSON).
+
+        Options:
+          --dataset DIR          Dataset folder (texmex .fvecs/.ivecs/.bvecs); default: generated
+          --metric l2|cosine     Metric (default: the folder's, or l2)
+          --queries N            Queries used (default all, or 200 generated)
+          --synthetic-n N        Generated base vectors (default 20000)
+          --synthetic-dim D      Generated dimension (default 128)
+          --seed S               Generator seed
+          --shards N             Shards of the collection (default 2)
+          --batch N              Points per upsert request (default 500)
+          --clients N            Concurrent HTTP clients while searching (default 8)
+          --baseline-threads N   Threads of the in-process baseline (default 2)
+          --ef LIST              hnsw_ef values (default 64,128)
+          --seconds S            Seconds per search measurement (default 5)
+          --dir DIR              The server's data directory (default: a temporary one, deleted after)
 
         """;
 
