@@ -59,9 +59,10 @@ public sealed partial class ShardStateMachine
                     ScanSlot((int)hit.Key, query, null, top);
                 }
 
-                foreach (int slot in _tail)
+                IReadOnlyList<int> tail = _tail.Members;
+                for (int i = 0; i < tail.Count; i++)
                 {
-                    ScanSlot(slot, query, filter, top);
+                    ScanSlot(tail[i], query, filter, top);
                 }
             }
 
