@@ -10,7 +10,7 @@ internal sealed record ShardBenchOptions
     public const string CommandName = "vectron bench shard";
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
-        StringComparer.Ordinal, [.. DatasetOptions.OptionNames, "m", "ef-construct", "ef", "batch", "indexer-threads", "groups", "dir"]);
+        StringComparer.Ordinal, [.. DatasetOptions.OptionNames, "m", "ef-construct", "ef", "batch", "indexer-threads", "groups", "dir", "reps"]);
 
     private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "raw");
 
@@ -35,6 +35,9 @@ internal sealed record ShardBenchOptions
     /// <summary>Distinct values of the payload field <c>group</c>; a filter on one value admits 1/groups of the points.</summary>
     public int Groups { get; init; } = 100;
 
+    /// <summary>Timed search passes per ef (shard and bare index alternating); medians are reported.</summary>
+    public int Repetitions { get; init; } = 3;
+
     /// <summary>Where the snapshot file is written; a new temporary directory when absent.</summary>
     public string? Directory { get; init; }
 
@@ -56,6 +59,7 @@ internal sealed record ShardBenchOptions
             IndexerThreads = list.GetInt32("indexer-threads", 2, 1, 1_024),
             Groups = list.GetInt32("groups", 100, 1, 1_000_000),
             Directory = list.GetString("dir"),
+            Repetitions = list.GetInt32("reps", 3, 1, 100),
             Raw = list.Has("raw"),
         };
     }

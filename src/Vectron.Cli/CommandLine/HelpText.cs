@@ -236,11 +236,12 @@ internal static class HelpText
 
         Applies every base vector as upsert commands of --batch points (payload {"group": "g<row mod
         G>", "row": <row>}), times a search of the whole not-yet-indexed tail (exact scan), runs the
-        indexer, then for each ef searches every query on one thread (QPS, recall@10 against the
-        ground truth); with --raw also a bare HnswIndex built from the same vectors. Then a filtered
-        search admitting 1/G of the points, without and with a keyword payload index (the planner
-        turns the indexed one into an exact scan of the candidates), and a snapshot written to a
-        file and restored into a new shard.
+        indexer, then for each ef searches every query on one thread: a warm-up pass, then --reps
+        timed passes (QPS, recall@10 against the ground truth; medians). With --raw a bare
+        HnswIndex is built from the same vectors and its passes alternate with the shard's. Then a
+        filtered search admitting 1/G of the points, without and with a keyword payload index (the
+        planner turns the indexed one into an exact scan of the candidates), and a snapshot
+        written to a file and restored into a new shard.
 
         Prints one JSON object: apply_points_per_sec, tail_scan_qps, index_points_per_sec,
         filtered_admitted, filtered_qps_no_index, filtered_qps_keyword_index, snapshot_save_sec,
@@ -261,6 +262,7 @@ internal static class HelpText
           --indexer-threads T      threads the indexer inserts with (default 2)
           --groups G               distinct payload groups (default 100: the filter admits 1%)
           --raw                    also build and search a bare HnswIndex for comparison
+          --reps R                 timed search passes per ef, medians reported (default 3)
           --dir DIR                where the snapshot file goes (default: a temporary directory)
 
         """;

@@ -41,10 +41,15 @@ public sealed partial class ShardStateMachine
             }
             else
             {
+                // Without a user filter the graph needs no filter either when it holds exactly the
+                // live points, each with its current vector: no tail (an update in flight in the
+                // indexer keeps its slot in the tail until the indexer commits, which our read lock
+                // holds off) and no deleted slot left in it (the count check).
+                bool graphIsExact = filter is null && _tail.Count == 0 && _graph.Count == _ids.Count;
                 var parameters = new SearchParameters
                 {
                     Ef = request.Ef ?? 0,
-                    Filter = new SlotFilter(_slots, filter, filter is null ? _ids.Count - _tail.Count : null),
+                    Filter = graphIsExact ? null : new SlotFilter(_slots, filter, filter is null ? _ids.Count - _tail.Count : null),
                     DisableQuantization = request.IgnoreQuantization,
                     Oversampling = request.Oversampling ?? 0,
                 };
@@ -54,9 +59,10 @@ public sealed partial class ShardStateMachine
                     ScanSlot((int)hit.Key, query, null, top);
                 }
 
-                foreach (int slot in _tail)
+                IReadOnlyList<int> tail = _tail.Members;
+                for (int i = 0; i < tail.Count; i++)
                 {
-                    ScanSlot(slot, query, filter, top);
+                    ScanSlot(tail[i], query, filter, top);
                 }
             }
 

@@ -33,7 +33,7 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
     private readonly List<bool> _inGraph = [];
     private readonly Dictionary<PointId, int> _ids = [];
     private readonly SortedSet<PointId> _order = [];
-    private readonly HashSet<int> _tail = [];
+    private readonly SlotSet _tail = new();
     private readonly Queue<int> _work = new();
     private readonly PayloadIndexSet _payloadIndexes = new();
 
