@@ -5,9 +5,9 @@ namespace Vectron.Server.Node;
 
 /// <summary>
 /// One shard replica on this node: its group, its collection, and the state machine the host
-/// applies to. The host holds the slot, not the machine, so deleting the collection can drop the
-/// machine (and the memory of its vectors and index) at once while the idle group stays in the host
-/// until the next restart (the host cannot stop a group yet).
+/// applies to. The host holds the slot, not the machine; when the collection is deleted the group
+/// is stopped first and the slot then drops (and disposes) the machine, so a read that raced with
+/// the delete sees a retired slot rather than a disposed engine.
 /// </summary>
 public sealed class ShardSlot : IStateMachine
 {

@@ -65,6 +65,9 @@ public sealed class VectronNode : IAsyncDisposable
         }, new LogEngineRaftLogStore(engine), snapshots, new SoloTransport());
     }
 
+    /// <summary>The node's log engine (tests inspect it).</summary>
+    internal LogEngine Log => _engine;
+
     /// <summary>The Raft host running every group of this node.</summary>
     public RaftHost Host { get; }
 
@@ -271,10 +274,16 @@ public sealed class VectronNode : IAsyncDisposable
             }
             foreach (var (group, slot) in _shards)
             {
-                if (!wanted.Contains(group) && !slot.Retired)
+                if (!wanted.Contains(group))
                 {
+                    // Stop the group (its lane finishes and never applies again), drop the state
+                    // machine, then remove the group's log and snapshots: the host writes nothing
+                    // more for a stopped group. A crash in between is finished at the next start.
+                    await Host.StopGroupAsync(group, cancellationToken).ConfigureAwait(false);
                     slot.Retire();
+                    _shards.TryRemove(group, out _);
                     NodeLog.GroupRetired(_logger, group);
+                    await RemoveGroupDataAsync([group], cancellationToken).ConfigureAwait(false);
                 }
             }
             if (state.Epoch > Volatile.Read(ref _reconciledEpoch))
@@ -289,13 +298,18 @@ public sealed class VectronNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Drops the log entries and snapshot files of groups whose collection was deleted. Runs at start,
-    /// before those groups could run: the host never writes to a group it does not run.
+    /// Drops the log entries and snapshot files of groups whose collection was deleted (those a crash
+    /// left behind). Runs at start, before those groups could run: the host never writes to a group
+    /// it does not run.
     /// </summary>
-    private async Task RemoveRetiredDataAsync(PlacementState state, CancellationToken cancellationToken)
+    private Task RemoveRetiredDataAsync(PlacementState state, CancellationToken cancellationToken) =>
+        RemoveGroupDataAsync(state.RetiredGroups, cancellationToken);
+
+    /// <summary>Compacts the groups' logs (entries and snapshot records) to their end and deletes their snapshot files.</summary>
+    private async Task RemoveGroupDataAsync(IEnumerable<ulong> groups, CancellationToken cancellationToken)
     {
         var batch = new WriteBatch();
-        foreach (ulong group in state.RetiredGroups)
+        foreach (ulong group in groups)
         {
             bool removed = false;
             foreach (ulong logGroup in (ReadOnlySpan<ulong>)[group, group | LogEngineRaftLogStore.MetadataGroupBit])

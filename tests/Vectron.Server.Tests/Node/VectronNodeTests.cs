@@ -50,28 +50,43 @@ public sealed class VectronNodeTests
     }
 
     [Fact]
-    public async Task DeleteCollection_RetiresItsShards_AndTheNextStartRemovesTheirLogAndSnapshots()
+    public async Task DeleteCollection_StopsItsShardGroups_AndRemovesTheirLogAndSnapshots()
     {
         await using var server = await TestServer.StartAsync(snapshotEvery: 3);
         await server.OkAsync("PUT", "/collections/gone", """{"vectors": {"size": 2, "distance": "Cosine"}, "shard_number": 2}""");
+        await server.OkAsync("PUT", "/collections/kept", """{"vectors": {"size": 2, "distance": "Cosine"}, "shard_number": 1}""");
         for (int i = 0; i < 8; i++)
         {
             await server.OkAsync("PUT", "/collections/gone/points?wait=true", $"{{\"points\": [{{\"id\": {i}, \"vector\": [1, {i}]}}]}}");
         }
+        await server.OkAsync("PUT", "/collections/kept/points?wait=true", """{"points": [{"id": 1, "vector": [1, 1]}]}""");
         ulong[] groups = [.. server.Node.Placement.Current.Collections["gone"].ShardGroups];
         Assert.All(groups, group => Assert.NotNull(server.Node.Shard(group)));
+        var snapshots = FileRaftSnapshotStore.Open(PhysicalFileSystem.Instance, Path.Join(server.DataDirectory, "snapshots"));
+        Assert.All(groups, group => Assert.NotEmpty(snapshots.HeldIndexes(group)));
 
         await server.OkAsync("DELETE", "/collections/gone");
-        Assert.All(groups, group => Assert.Null(server.Node.Shard(group)));
 
-        await server.RestartAsync(() => Task.CompletedTask);
+        // Stopped at once (not only at the next start), its snapshot files gone.
+        foreach (ulong group in groups)
+        {
+            Assert.Null(server.Node.Shard(group));
+            Assert.Null(await server.Node.GroupStatusAsync(group, CancellationToken.None));
+        }
+        snapshots = FileRaftSnapshotStore.Open(PhysicalFileSystem.Instance, Path.Join(server.DataDirectory, "snapshots"));
+        Assert.All(groups, group => Assert.Empty(snapshots.HeldIndexes(group)));
+        foreach (ulong group in groups)
+        {
+            var info = server.Node.Log.GetGroup(group);
+            Assert.True(info is null || info.Value.FirstIndex > info.Value.LastIndex, $"group {group} still holds entries {info?.FirstIndex}..{info?.LastIndex}");
+        }
+        Assert.Equal(1, (await server.OkAsync("POST", "/collections/kept/points/count", "{}")).GetProperty("count").GetInt64());
+
         await server.RestartAsync(async () =>
         {
-            var snapshots = FileRaftSnapshotStore.Open(PhysicalFileSystem.Instance, Path.Join(server.DataDirectory, "snapshots"));
             await using var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Join(server.DataDirectory, "log"), PreallocateSegments = false });
             foreach (ulong group in groups)
             {
-                Assert.Empty(snapshots.HeldIndexes(group));
                 var info = engine.GetGroup(group);
                 Assert.True(info is null || info.Value.FirstIndex > info.Value.LastIndex, $"group {group} still holds entries {info?.FirstIndex}..{info?.LastIndex}");
             }
