@@ -6,8 +6,8 @@ namespace Vectron.Server.Node;
 /// <summary>
 /// One shard replica on this node: its group, its collection, and the state machine the host
 /// applies to. The host holds the slot, not the machine; when the collection is deleted the group
-/// is stopped first and the slot then drops (and disposes) the machine, so a read that raced with
-/// the delete sees a retired slot rather than a disposed engine.
+/// is stopped first (no apply runs afterwards) and the slot then drops and disposes the machine; a
+/// read that already held the engine gets <see cref="ObjectDisposedException"/>, answered 404.
 /// </summary>
 public sealed class ShardSlot : IStateMachine
 {
