@@ -236,7 +236,8 @@ internal static class HelpText
 
         Applies every base vector as upsert commands of --batch points (payload {"group": "g<row mod
         G>", "row": <row>}), times a search of the whole not-yet-indexed tail (exact scan), runs the
-        indexer, then for each ef searches every query on one thread: a warm-up pass, then --reps
+        indexer, then for each ef searches every query on one thread: untimed passes until the JIT is
+        quiet (at least 1 s), then --reps
         timed passes (QPS, recall@10 against the ground truth; medians). With --raw a bare
         HnswIndex is built from the same vectors and its passes alternate with the shard's. Then a
         filtered search admitting 1/G of the points, without and with a keyword payload index (the

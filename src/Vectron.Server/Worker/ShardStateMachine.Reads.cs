@@ -53,7 +53,7 @@ public sealed partial class ShardStateMachine
         _lock.EnterReadLock();
         try
         {
-            return filter is null ? _ids.Count : SortedMatches(filter).Count;
+            return filter is null ? _ids.Count : CountMatches(filter);
         }
         finally
         {
@@ -128,6 +128,27 @@ public sealed partial class ShardStateMachine
         {
             _lock.ExitReadLock();
         }
+    }
+
+    private long CountMatches(Filter filter)
+    {
+        long count = 0;
+        if (_payloadIndexes.Bound(filter, int.MaxValue, SlotOf) is { } bound)
+        {
+            foreach (int slot in bound)
+            {
+                count += _slots[slot] is { } point && filter.Matches(point.Id, point.Payload) ? 1 : 0;
+            }
+
+            return count;
+        }
+
+        for (int slot = 0; slot < _slots.Count; slot++)
+        {
+            count += _slots[slot] is { } point && filter.Matches(point.Id, point.Payload) ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static PointRecord Record(StoredPoint point, PayloadSelector withPayload, bool withVector) =>
