@@ -120,6 +120,8 @@ internal static class HelpText
           vectron bench log [options]          synced appends through the write-ahead log vs a plain
                                                write + fdatasync loop; recovery time
           vectron bench raft [options]         committed writes/s and latency of one Raft group
+          vectron bench rest [options]         the server over real HTTP: REST import points/s, search
+                                               QPS, p50/p99, recall@10 beside the shards in process
           vectron bench rpc [options]          gRPC-framed round trips/s and streaming MB/s on loopback
           vectron bench shard [options]        one shard in process: apply, indexer, search, filtered
                                                search, snapshot save and restore
