@@ -20,6 +20,9 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Removed the log and snapshots of deleted group {Group}")]
     public static partial void GroupDataRemoved(ILogger logger, ulong group);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Group {Group} cannot serve reads ({Outcome}); the node stays not ready")]
+    public static partial void GroupNotReady(ILogger logger, ulong group, string outcome);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Reconciling shard groups with the placement state failed")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception);
 }

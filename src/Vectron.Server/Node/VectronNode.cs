@@ -344,9 +344,16 @@ public sealed class VectronNode : IAsyncDisposable
             foreach (var group in _shards.Keys.ToArray())
             {
                 var result = await ReadBarrierAsync(group, ReadConsistency.Linearizable, cancellationToken).ConfigureAwait(false);
-                while (!result.IsOk && result.Outcome != RaftOutcome.UnknownGroup)
+                while (result.Outcome == RaftOutcome.Timeout)
                 {
                     result = await ReadBarrierAsync(group, ReadConsistency.Linearizable, cancellationToken).ConfigureAwait(false);
+                }
+                if (!result.IsOk && result.Outcome != RaftOutcome.UnknownGroup)
+                {
+                    // A group that cannot serve (its state machine failed, the host stops): the node
+                    // stays not ready (/readyz answers 503) and says why.
+                    NodeLog.GroupNotReady(_logger, group, result.Outcome.ToString());
+                    return;
                 }
             }
             _ready = true;
