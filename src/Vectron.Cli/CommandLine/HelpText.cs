@@ -47,7 +47,7 @@ internal static class HelpText
         Runs every role in one process as a one-member cluster: a placement Raft group holding the
         collections, one Raft group per shard, all on one write-ahead log in the data directory.
         Serves Qdrant's REST API, so Qdrant clients work unchanged. Stop with Ctrl-C or SIGTERM
-        (requests in flight finish; everything acknowledged is already on disk).
+        (requests in flight finish; every write answered with wait=true is already on disk).
 
         Options (each also from an environment variable or the config file, in that order of
         precedence after the command line):
