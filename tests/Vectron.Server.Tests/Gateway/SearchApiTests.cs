@@ -111,6 +111,19 @@ public sealed class SearchApiTests
         var byNearestId = await server.OkAsync("POST", "/collections/v/points/query", """{"query": {"nearest": 9}, "limit": 4, "params": {"exact": true}}""");
         Assert.Equal(expected, byNearestId.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("id").GetInt32()).ToArray());
 
+        var queryBatch = await server.OkAsync("POST", "/collections/v/points/query/batch",
+            $"{{\"searches\": [{{\"query\": {Json(vectors[9])}, \"limit\": 2}}, {{\"query\": 9, \"limit\": 4, \"params\": {{\"exact\": true}}}}]}}");
+        Assert.Equal(2, queryBatch.GetArrayLength());
+        Assert.Equal(9, queryBatch[0].GetProperty("points")[0].GetProperty("id").GetInt32());
+        Assert.Equal(expected, queryBatch[1].GetProperty("points").EnumerateArray().Select(p => p.GetProperty("id").GetInt32()).ToArray());
+        await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query/batch", """{"searches": [{"query": 1}, {"query": [1]}]}""",
+            "searches[1].query: wrong vector dimension");
+
+        // A filter on a key no point has is valid and matches nothing.
+        var none = await server.OkAsync("POST", "/collections/v/points/search",
+            $"{{\"vector\": {Json(vectors[9])}, \"limit\": 3, \"filter\": {{\"must\": [{{\"key\": \"no.such[].key\", \"match\": {{\"value\": \"x\"}}}}]}}}}");
+        Assert.Equal(0, none.GetArrayLength());
+
         await server.ErrorAsync(HttpStatusCode.NotFound, "POST", "/collections/v/points/query", """{"query": 12345}""", "No point with id 12345 found");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": {"recommend": {}}}""", "query kind `recommend` is not supported");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"limit": 3}""", "query: missing field");

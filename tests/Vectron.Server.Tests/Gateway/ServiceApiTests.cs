@@ -17,6 +17,7 @@ public sealed class ServiceApiTests
         var health = await server.SendAsync("GET", "/healthz");
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("healthz check passed", health.Text);
+        Assert.Equal("livez check passed", (await server.SendAsync("GET", "/livez")).Text);
 
         await server.OkAsync("PUT", "/collections/c", """{"vectors": {"size": 2, "distance": "Cosine"}, "shard_number": 2}""");
         var ready = await WaitReadyAsync(server);
