@@ -4,6 +4,7 @@ using Vectron.Cli.Client;
 using Vectron.Cli.CommandLine;
 using Vectron.Cli.Import;
 using Vectron.Cli.Node;
+using Vectron.Cli.Serve;
 using Vectron.Cli.Simulate;
 
 namespace Vectron.Cli;
@@ -76,6 +77,15 @@ internal static class CliApplication
                 }
 
                 return new RaftNodeCommand(RaftNodeOptions.Parse(nodeArguments), output, diagnostics).Run();
+            case "serve":
+                string[] serveArguments = arguments.Skip(1).ToArray();
+                if (ArgumentList.WantsHelp(serveArguments))
+                {
+                    output.Write(HelpText.Serve);
+                    return 0;
+                }
+
+                return new ServeCommand(ServeOptions.Parse(serveArguments, Environment.GetEnvironmentVariable), output, diagnostics).Run();
             case "simulate":
                 string[] rest = arguments.Skip(1).ToArray();
                 if (ArgumentList.WantsHelp(rest))

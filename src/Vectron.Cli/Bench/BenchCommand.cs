@@ -2,7 +2,7 @@ using Vectron.Cli.CommandLine;
 
 namespace Vectron.Cli.Bench;
 
-/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>failover</c>, <c>filter</c>, <c>log</c>, <c>raft</c> and <c>rpc</c>.</summary>
+/// <summary><c>vectron bench</c>: dispatches to <c>ann</c>, <c>ann-engine</c>, <c>failover</c>, <c>filter</c>, <c>log</c>, <c>raft</c>, <c>rpc</c> and <c>shard</c>.</summary>
 internal static class BenchCommand
 {
     /// <summary>Runs <c>vectron bench …</c> with the arguments after <c>bench</c>; returns the exit code.</summary>
@@ -75,11 +75,27 @@ internal static class BenchCommand
                 }
 
                 return new RpcBenchCommand(RpcBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "rest":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.BenchRest);
+                    return 0;
+                }
+
+                return new RestBenchCommand(RestBenchOptions.Parse(rest), output, diagnostics).Run();
+            case "shard":
+                if (ArgumentList.WantsHelp(rest))
+                {
+                    output.Write(HelpText.Shard);
+                    return 0;
+                }
+
+                return new ShardBenchCommand(ShardBenchOptions.Parse(rest), output, diagnostics).Run();
             case "--help" or "-h" or "-?" or "help":
                 output.Write(HelpText.Bench);
                 return 0;
             default:
-                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'failover', 'filter', 'log', 'raft' and 'rpc' (see 'vectron bench --help').");
+                throw CliException.Usage($"unknown command 'vectron bench {command}'; the bench commands are 'ann', 'ann-engine', 'failover', 'filter', 'log', 'raft', 'rpc' and 'shard' (see 'vectron bench --help').");
         }
     }
 }

@@ -18,16 +18,20 @@ internal static class HelpText
         Usage:
           vectron <command> [options]
 
-        Commands (talking to a server over REST; --url, default http://127.0.0.1:6333 or $VECTRON_URL):
+        Commands:
+          serve              Run the database: a Qdrant-compatible REST API on 127.0.0.1:6333
+
+        Commands talking to a server over REST (--url, default $VECTRON_URL or http://127.0.0.1:6333):
           collections        list | create | info | delete collections
           import             Import points from .fvecs, .bvecs, .npy or JSON lines, resumable
           search             Nearest neighbours of a vector or of a stored point
           status             The server's version, cluster state and collections
 
-        Commands (local):
+        Benchmarks and tools:
           bench ann          Build an HNSW index over a dataset and measure recall, latency and QPS
           bench ann-engine   Engine protocol of the peers benchmark harness (machine-readable)
           bench filter       Filtered search: graph vs exact scan vs the planner, per selectivity
+          bench rest         The server through REST: import points/s, search QPS and recall
           simulate           Run the deterministic Raft cluster simulation over many seeds
           raft-node          (internal) One member of a multi-process Raft group, for the
                              multi-process benchmarks
@@ -36,8 +40,82 @@ internal static class HelpText
           -h, --help         Show help (also after a command: vectron bench ann --help)
           --version          Show the version
 
-        Quick start (no data needed: generates a synthetic set, about 20 s on 2 cores):
+        Quick start:
+          vectron serve                          then: curl localhost:6333/collections
+
+        Benchmark quick start (no data needed: generates a synthetic set, about 20 s on 2 cores):
           vectron bench ann --table
+
+        """;
+
+    public const string Serve = """
+        vectron serve - run the Vectron database (single node)
+
+        Usage:
+          vectron serve [options]
+
+        Runs every role in one process as a one-member cluster: a placement Raft group holding the
+        collections, one Raft group per shard, all on one write-ahead log in the data directory.
+        Serves Qdrant's REST API, so Qdrant clients work unchanged. Stop with Ctrl-C or SIGTERM
+        (requests in flight finish; every write answered with wait=true is already on disk).
+
+        Options (each also from an environment variable or the config file, in that order of
+        precedence after the command line):
+          --data DIR             Data directory, created if missing; locked so two servers cannot
+                                 share it (default ./vectron-data; VECTRON_DATA; "data")
+          --host ADDR            Address to listen on (default 127.0.0.1; VECTRON_HOST; "host").
+                                 Anything but loopback also needs --insecure
+          --port N               REST port (default 6333, the port Qdrant clients try first; 0 picks a
+                                 free port; VECTRON_PORT; "port")
+          --grpc-port N          gRPC port, reserved: the gRPC API is not served yet (default 6334;
+                                 VECTRON_GRPC_PORT; "grpc_port")
+          --insecure             Allow a non-loopback --host although there is no authentication yet;
+                                 logs a warning at start (VECTRON_INSECURE=1; "insecure": true)
+          --max-body-mb N        Largest request body in MiB; larger gets HTTP 413 (default 32;
+                                 VECTRON_MAX_BODY_MB; "max_body_mb")
+          --default-shards N     Shards of a collection created without shard_number (default: one
+                                 per core; VECTRON_DEFAULT_SHARDS; "default_shards")
+          --snapshot-every N     A shard (or the placement group) snapshots itself after N applied
+                                 writes, so a restart loads the snapshot and replays only the log
+                                 after it; 0 never (default 500; VECTRON_SNAPSHOT_EVERY;
+                                 "snapshot_every")
+          --log-level LEVEL      trace, debug, information, warning, error or none (default
+                                 information; VECTRON_LOG_LEVEL; "log_level")
+          --config FILE          JSON config file with the keys named above (default ./vectron.json
+                                 when it exists; VECTRON_CONFIG)
+
+        Example:
+          vectron serve --data /var/lib/vectron --port 6333
+          curl -X PUT localhost:6333/collections/demo -H 'Content-Type: application/json' \
+               -d '{"vectors": {"size": 4, "distance": "Cosine"}}'
+
+        """;
+
+    public const string BenchRest = """
+        vectron bench rest - the single-node server through its REST API
+
+        Usage:
+          vectron bench rest [options]
+
+        Starts the node and the REST gateway in this process (real HTTP on a loopback port), imports
+        the dataset through REST (first half with wait=true, second half without), waits for the
+        indexers, then measures search QPS, p50/p99 latency and recall@10 per ef with concurrent HTTP
+        clients, beside the same shards searched in process (no HTTP, no JSON).
+
+        Options:
+          --dataset DIR          Dataset folder (texmex .fvecs/.ivecs/.bvecs); default: generated
+          --metric l2|cosine     Metric (default: the folder's, or l2)
+          --queries N            Queries used (default all, or 200 generated)
+          --synthetic-n N        Generated base vectors (default 20000)
+          --synthetic-dim D      Generated dimension (default 128)
+          --seed S               Generator seed
+          --shards N             Shards of the collection (default 2)
+          --batch N              Points per upsert request (default 500)
+          --clients N            Concurrent HTTP clients while searching (default 8)
+          --baseline-threads N   Threads of the in-process baseline (default 2)
+          --ef LIST              hnsw_ef values (default 64,128)
+          --seconds S            Seconds per search measurement (default 5)
+          --dir DIR              The server's data directory (default: a temporary one, deleted after)
 
         """;
 
@@ -54,7 +132,11 @@ internal static class HelpText
           vectron bench raft [options]         committed writes/s and latency of one Raft group
                                                (--processes: 3 processes over RPC, --vs-etcd)
           vectron bench failover [options]     kill the leader process under load: outage per kill
+          vectron bench rest [options]         the server over real HTTP: REST import points/s, search
+                                               QPS, p50/p99, recall@10 beside the shards in process
           vectron bench rpc [options]          gRPC-framed round trips/s and streaming MB/s on loopback
+          vectron bench shard [options]        one shard in process: apply, indexer, search, filtered
+                                               search, snapshot save and restore
 
         Run 'vectron bench <command> --help' for the options of each.
 
@@ -204,6 +286,46 @@ internal static class HelpText
           --seconds S          seconds per timed unary phase (default 3)
           --reps R             runs per figure, medians reported (default 3)
           --stream-mb N        MiB for the streaming measurement, 0 to skip (default 256)
+
+        """;
+
+    public const string Shard = """
+        vectron bench shard - one shard state machine in process
+
+        Usage:
+          vectron bench shard [--dataset DIR] [options]
+
+        Applies every base vector as upsert commands of --batch points (payload {"group": "g<row mod
+        G>", "row": <row>}), times a search of the whole not-yet-indexed tail (exact scan), runs the
+        indexer, then for each ef searches every query on one thread: untimed passes until the JIT is
+        quiet (at least 1 s), then --reps
+        timed passes (QPS, recall@10 against the ground truth; medians). With --raw a bare
+        HnswIndex is built from the same vectors and its passes alternate with the shard's. Then a
+        filtered search admitting 1/G of the points, without and with a keyword payload index (the
+        planner turns the indexed one into an exact scan of the candidates), and a snapshot
+        written to a file and restored into a new shard.
+
+        Prints one JSON object: apply_points_per_sec, tail_scan_qps, index_points_per_sec,
+        filtered_admitted, filtered_qps_no_index, filtered_qps_keyword_index, snapshot_save_sec,
+        snapshot_bytes, snapshot_restore_sec, search [{ef, qps, recall_at_10, raw_index_qps,
+        raw_index_recall_at_10}], raw_index_points_per_sec with --raw.
+
+        Options:
+          --dataset DIR            a dataset folder (default: a generated Gaussian mixture)
+          --synthetic-n N          generated base vectors (default 20000)
+          --synthetic-dim D        generated dimension (default 128)
+          --queries Q              queries used (default: all of the dataset, 200 generated)
+          --metric l2|cosine       override the dataset's metric
+          --seed S                 generator seed
+          --m M                    HNSW links per node (default 16)
+          --ef-construct E         HNSW build candidate list (default 100)
+          --ef LIST                search ef values, comma separated (default 64,128)
+          --batch B                points per upsert command (default 256)
+          --indexer-threads T      threads the indexer inserts with (default 2)
+          --groups G               distinct payload groups (default 100: the filter admits 1%)
+          --raw                    also build and search a bare HnswIndex for comparison
+          --reps R                 timed search passes per ef, medians reported (default 3)
+          --dir DIR                where the snapshot file goes (default: a temporary directory)
 
         """;
 

@@ -24,6 +24,7 @@ internal sealed class ApplyLane
     private int _scheduled;
     private long _backlog;
     private volatile bool _failed;
+    private volatile bool _stopped;
 
     // Applied state: touched only by the running work item (runs never overlap).
     private ulong _appliedIndex;
@@ -67,6 +68,12 @@ internal sealed class ApplyLane
     /// <summary>Queues replacing the state with a snapshot whose payload is in the snapshot store.</summary>
     public void EnqueueRestore(SnapshotMetadata metadata) => Enqueue(new Work(WorkKind.Restore) { Metadata = metadata });
 
+    /// <summary>
+    /// Queues the lane's end: everything queued before it still runs; <paramref name="done"/> completes
+    /// once it has, and later work is abandoned (the state machine is never called again).
+    /// </summary>
+    public void Stop(TaskCompletionSource done) => Enqueue(new Work(WorkKind.Stop) { Done = done });
+
     /// <summary>Queues a read, served after everything queued before it.</summary>
     public void EnqueueLookup(ReadOnlyMemory<byte> query, TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>> completion) =>
         Enqueue(new Work(WorkKind.Lookup) { Query = query, Completion = completion });
@@ -86,7 +93,7 @@ internal sealed class ApplyLane
         {
             while (_queue.TryDequeue(out var work))
             {
-                if (_failed)
+                if (_failed || _stopped)
                 {
                     Abandon(work);
                     continue;
@@ -121,6 +128,7 @@ internal sealed class ApplyLane
             Interlocked.Add(ref _backlog, -work.Entries.Count);
         }
         work.Completion?.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Failure(RaftOutcome.Stopped));
+        work.Done?.TrySetResult();
     }
 
     private async Task ExecuteAsync(Work work)
@@ -138,6 +146,10 @@ internal sealed class ApplyLane
                 break;
             case WorkKind.Restore:
                 await RestoreAsync(work.Metadata!).ConfigureAwait(false);
+                break;
+            case WorkKind.Stop:
+                _stopped = true;
+                work.Done!.TrySetResult();
                 break;
             default:
                 work.Completion!.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Success(_stateMachine.Lookup(work.Query)));
@@ -263,6 +275,7 @@ internal sealed class ApplyLane
         Entries,
         Restore,
         Lookup,
+        Stop,
     }
 
     private sealed class Work(WorkKind kind)
@@ -280,6 +293,8 @@ internal sealed class ApplyLane
         public ReadOnlyMemory<byte> Query { get; init; }
 
         public TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>>? Completion { get; init; }
+
+        public TaskCompletionSource? Done { get; init; }
     }
 
     private sealed class Run

@@ -185,6 +185,72 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         return completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops a group on this host (its collection was deleted): the group leaves the loop, its waiting
+    /// reads, transfers and proposals end with <see cref="RaftOutcome.Stopped"/>, messages for it are
+    /// ignored, and its apply lane finishes what was handed to it and then never calls the state
+    /// machine again. Completes (true) once the lane has stopped; false when the group does not run
+    /// here. The group's persisted log and snapshots are left as they are: once this completes the
+    /// host writes nothing more for the group, so the caller may remove them.
+    /// </summary>
+    public Task<bool> StopGroupAsync(ulong groupId, CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            if (!_groups.Remove(groupId, out var group))
+            {
+                completion.TrySetResult(false);
+                return;
+            }
+            _lanes.TryRemove(groupId, out _);
+            if (group.Dirty)
+            {
+                _dirty.Remove(group);
+                group.Dirty = false;
+            }
+            // Nothing more is written for a stopped group, not even its commit index: the caller may remove its log.
+            group.UnwrittenHardState = null;
+            _unwrittenHardStates.Remove(group);
+            if (_awake.Remove(group))
+            {
+                Interlocked.Decrement(ref _awakeCount);
+            }
+            else if (group.Quiesced)
+            {
+                Interlocked.Decrement(ref _quiescedCount);
+            }
+            foreach (var read in group.Reads.Values)
+            {
+                read.Fail(RaftOutcome.Stopped);
+            }
+            foreach (var (_, read) in group.ReadsWaitingForApply)
+            {
+                read.Fail(RaftOutcome.Stopped);
+            }
+            foreach (var transfer in group.Transfers)
+            {
+                transfer.Fail(RaftOutcome.Stopped);
+            }
+            group.Reads.Clear();
+            group.ReadsWaitingForApply.Clear();
+            group.Transfers.Clear();
+            foreach (var (key, proposal) in _proposals)
+            {
+                if (key.Group == groupId)
+                {
+                    FailProposal(proposal, RaftOutcome.Stopped);
+                }
+            }
+            var laneStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            group.Lane.Stop(laneStopped);
+            _ = laneStopped.Task.ContinueWith(_ => completion.TrySetResult(true), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            RaftHostLog.GroupStopped(_logger, NodeId, groupId);
+        });
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>The group's Raft status as the loop sees it, or null when the group does not run here.</summary>
     public Task<RaftStatus?> GetStatusAsync(ulong groupId, CancellationToken cancellationToken = default)
     {

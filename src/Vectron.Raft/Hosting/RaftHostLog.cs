@@ -35,6 +35,8 @@ internal static partial class RaftHostLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Raft host {NodeId}: saving the snapshot of group {GroupId} at {Index} received from node {From} failed; dropped (the leader sends it again)")]
     public static partial void ReceivedSnapshotSaveFailed(ILogger logger, Exception exception, ulong nodeId, ulong groupId, ulong index, ulong from);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Raft host {NodeId}: the newest commit indexes could not be written at stop (the log has stopped); they are learned again after a restart")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Raft host {NodeId}: group {GroupId} stopped")]
+    public static partial void GroupStopped(ILogger logger, ulong nodeId, ulong groupId);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Raft host {NodeId}: the newest commit indexes could not be written at stop (the log has stopped); they are learned again after a restart")]
     public static partial void CommitIndexesNotWritten(ILogger logger, Exception exception, ulong nodeId);
 }

@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Logging;
+using Vectron.Raft.Hosting;
+using Vectron.Server.Model;
+using Vectron.Server.Node;
+using Vectron.Server.Placement;
+using Vectron.Server.Worker;
+
+namespace Vectron.Server.Gateway;
+
+/// <summary>
+/// From a collection name to its shards on this node: resolves names and aliases through the
+/// placement state, routes point ids to shards (<see cref="PointId.ShardOf"/>), proposes one command
+/// per shard (atomic per shard) and puts the read barrier of the asked consistency before shard reads.
+/// </summary>
+public sealed class CollectionRouter
+{
+    private readonly VectronNode _node;
+    private readonly ILogger _logger;
+    private long _lastOperationId;
+
+    /// <summary>Routes through <paramref name="node"/>.</summary>
+    public CollectionRouter(VectronNode node, ILogger logger)
+    {
+        _node = node;
+        _logger = logger;
+    }
+
+    /// <summary>The node.</summary>
+    public VectronNode Node => _node;
+
+    /// <summary>The collection a name or alias refers to; 404 when none.</summary>
+    public CollectionRecord Resolve(string nameOrAlias) =>
+        _node.Placement.Current.Resolve(nameOrAlias) ?? throw ApiException.CollectionNotFound(nameOrAlias);
+
+    /// <summary>The running shard engine of shard <paramref name="shard"/>; 503 while it is not started, 404 once deleted.</summary>
+    public ShardStateMachine Shard(CollectionRecord collection, int shard)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var slot = _node.Shard(collection.ShardGroups[shard]);
+        if (slot is null)
+        {
+            if (_node.Placement.Current.Resolve(collection.Name) is null)
+            {
+                throw ApiException.CollectionNotFound(collection.Name);
+            }
+            throw new ApiException(ApiErrorKind.Unavailable, $"shard {shard} of collection `{collection.Name}` is not running yet; retry");
+        }
+        return slot.Machine as ShardStateMachine ?? throw ApiException.CollectionNotFound(collection.Name);
+    }
+
+    /// <summary>Waits until shard reads may be served at <paramref name="mode"/> on every shard (in parallel).</summary>
+    public async Task BarrierAsync(CollectionRecord collection, ReadMode mode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        if (mode == ReadMode.Any)
+        {
+            return;
+        }
+        var consistency = mode == ReadMode.Linearizable ? ReadConsistency.Linearizable : ReadConsistency.Stale;
+        var barriers = new Task<RaftResult<ReadOnlyMemory<byte>>>[collection.ShardGroups.Length];
+        for (int i = 0; i < barriers.Length; i++)
+        {
+            barriers[i] = _node.ReadBarrierAsync(collection.ShardGroups[i], consistency, cancellationToken);
+        }
+        var results = await Task.WhenAll(barriers).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            if (!result.IsOk)
+            {
+                throw ErrorMapping.FromRaft(result.Outcome, $"read of collection `{collection.Name}`");
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> (shard, shard number) on every shard in parallel after the barrier; the answers by shard number.</summary>
+    public async Task<T[]> ReadAllAsync<T>(CollectionRecord collection, ReadMode mode, Func<ShardStateMachine, int, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        await BarrierAsync(collection, mode, cancellationToken).ConfigureAwait(false);
+        var shards = new ShardStateMachine[collection.ShardGroups.Length];
+        for (int i = 0; i < shards.Length; i++)
+        {
+            shards[i] = Shard(collection, i);
+        }
+        if (shards.Length == 1)
+        {
+            return [read(shards[0], 0)];
+        }
+        var tasks = new Task<T>[shards.Length];
+        for (int i = 0; i < shards.Length; i++)
+        {
+            var shard = shards[i];
+            int index = i;
+            tasks[i] = Task.Run(() => read(shard, index), cancellationToken);
+        }
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Proposes one command per shard (null entries: nothing for that shard), in parallel. With
+    /// <paramref name="wait"/> it returns once every command applied and throws the first rejection;
+    /// without, it returns once the commands are handed to Raft (failures are logged).
+    /// </summary>
+    /// <returns>The total count the shards reported (points affected).</returns>
+    public async Task<long> WriteAsync(CollectionRecord collection, IReadOnlyList<ShardCommand?> perShard, bool wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(perShard);
+        var tasks = new List<Task<RaftResult<ReadOnlyMemory<byte>>>>();
+        var groups = new List<ulong>();
+        for (int shard = 0; shard < perShard.Count; shard++)
+        {
+            if (perShard[shard] is not { } command)
+            {
+                continue;
+            }
+            // Fail before proposing anything if a shard is not running (collection deleted or starting).
+            Shard(collection, shard);
+            groups.Add(collection.ShardGroups[shard]);
+            tasks.Add(_node.ProposeAsync(collection.ShardGroups[shard], ShardCommandCodec.Encode(command), wait ? cancellationToken : CancellationToken.None));
+        }
+        if (!wait)
+        {
+            for (int i = 0; i < tasks.Count; i++)
+            {
+                _ = ObserveAsync(groups[i], tasks[i]);
+            }
+            return 0;
+        }
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        long count = 0;
+        ApiException? failure = null;
+        foreach (var result in results)
+        {
+            if (!result.IsOk)
+            {
+                failure ??= ErrorMapping.FromRaft(result.Outcome, $"write to collection `{collection.Name}`");
+                continue;
+            }
+            if (result.Value.IsEmpty)
+            {
+                failure ??= ApiException.CollectionNotFound(collection.Name);
+                continue;
+            }
+            var outcome = ShardCommandCodec.DecodeResult(result.Value.Span);
+            switch (outcome.Status)
+            {
+                case ShardResultStatus.Applied:
+                    count += outcome.Count;
+                    break;
+                case ShardResultStatus.NotFound:
+                    failure ??= new ApiException(ApiErrorKind.NotFound, outcome.Message);
+                    break;
+                default:
+                    failure ??= new ApiException(ApiErrorKind.BadRequest, outcome.Message);
+                    break;
+            }
+        }
+        return failure is null ? count : throw failure;
+    }
+
+    /// <summary>Qdrant's update result: <c>{"operation_id": n, "status": "completed" | "acknowledged"}</c> (ids increase per process).</summary>
+    public Task WriteUpdateResultAsync(ApiCall call, bool completed)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        long id = Interlocked.Increment(ref _lastOperationId);
+        return call.OkAsync(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("operation_id", id);
+            writer.WriteString("status", completed ? "completed" : "acknowledged");
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>The same command for every shard.</summary>
+    public Task<long> BroadcastAsync(CollectionRecord collection, ShardCommand command, bool wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var perShard = new ShardCommand?[collection.ShardGroups.Length];
+        Array.Fill(perShard, command);
+        return WriteAsync(collection, perShard, wait, cancellationToken);
+    }
+
+    private async Task ObserveAsync(ulong group, Task<RaftResult<ReadOnlyMemory<byte>>> task)
+    {
+        // Nobody waits for this write: a failure can only be logged.
+        var result = await task.ConfigureAwait(false);
+        if (!result.IsOk)
+        {
+            GatewayLog.UnwaitedWriteFailed(_logger, group, result.Outcome.ToString());
+        }
+        else if (!result.Value.IsEmpty && ShardCommandCodec.DecodeResult(result.Value.Span) is { IsApplied: false } rejected)
+        {
+            GatewayLog.UnwaitedWriteFailed(_logger, group, rejected.Message);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Vectron.Server.Gateway;
+
+/// <summary>Settings of the REST gateway.</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>The address to listen on (loopback unless <see cref="Insecure"/>).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The REST port (0: any free port; see <see cref="GatewayServer.Port"/>).</summary>
+    public int Port { get; init; } = 6333;
+
+    /// <summary>The largest request body accepted; larger bodies get a 413.</summary>
+    public long MaxBodyBytes { get; init; } = 32L << 20;
+
+    /// <summary>The largest collection snapshot upload accepted (the only route over <see cref="MaxBodyBytes"/>).</summary>
+    public long MaxSnapshotUploadBytes { get; init; } = 16L << 30;
+
+    /// <summary>Allows listening on a non-loopback address although there is no authentication yet.</summary>
+    public bool Insecure { get; init; }
+}

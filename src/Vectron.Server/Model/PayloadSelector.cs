@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Vectron.Server.Model;
+
+/// <summary>
+/// Which part of a payload a read returns (Qdrant's <c>with_payload</c>): none, all, only the listed
+/// keys, or all but the listed keys. Keys are dotted paths into objects.
+/// </summary>
+public sealed class PayloadSelector
+{
+    private PayloadSelector(bool enabled, IReadOnlyList<JsonPath>? include, IReadOnlyList<JsonPath>? exclude)
+    {
+        Enabled = enabled;
+        Include = include;
+        Exclude = exclude;
+    }
+
+    /// <summary>Return no payload.</summary>
+    public static PayloadSelector None { get; } = new(false, null, null);
+
+    /// <summary>Return the whole payload.</summary>
+    public static PayloadSelector All { get; } = new(true, null, null);
+
+    /// <summary>Whether any payload is returned.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Only these keys, when set.</summary>
+    public IReadOnlyList<JsonPath>? Include { get; }
+
+    /// <summary>Everything but these keys, when set.</summary>
+    public IReadOnlyList<JsonPath>? Exclude { get; }
+
+    /// <summary>Only the given keys.</summary>
+    public static PayloadSelector Including(IReadOnlyList<JsonPath> keys) => new(true, keys, null);
+
+    /// <summary>Everything but the given keys.</summary>
+    public static PayloadSelector Excluding(IReadOnlyList<JsonPath> keys) => new(true, null, keys);
+
+    /// <summary>
+    /// Reads <c>with_payload</c>: <c>true</c>, <c>false</c>, an array of keys, <c>{"include": [...]}</c>
+    /// or <c>{"exclude": [...]}</c>; throws a <see cref="RequestException"/> naming the bad field.
+    /// </summary>
+    public static PayloadSelector Parse(JsonElement json, string path = "with_payload")
+    {
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.True:
+                return All;
+            case JsonValueKind.False:
+            case JsonValueKind.Null:
+                return None;
+            case JsonValueKind.Array:
+                return Including(ParseKeys(json, path));
+            case JsonValueKind.Object:
+                PayloadSelector? result = null;
+                foreach (JsonProperty property in json.EnumerateObject())
+                {
+                    string at = path + "." + property.Name;
+                    if (result is not null)
+                    {
+                        throw RequestException.At(at, "with_payload has either include or exclude");
+                    }
+
+                    result = property.Name switch
+                    {
+                        "include" => Including(ParseKeys(property.Value, at)),
+                        "exclude" => Excluding(ParseKeys(property.Value, at)),
+                        _ => throw RequestException.At(at, "unknown field; expected include or exclude"),
+                    };
+                }
+
+                return result ?? throw RequestException.At(path, "expected include or exclude");
+            default:
+                throw RequestException.At(path, "expected a boolean, an array of keys, or an object with include or exclude, got " + PointId.DescribeKind(json.ValueKind));
+        }
+    }
+
+    /// <summary>
+    /// The selected part of <paramref name="payload"/> (an object, or undefined for an empty payload), or
+    /// <see langword="null"/> when no payload is selected. The result is <paramref name="payload"/> itself when the whole payload is selected, so it lives as long as that element's document.
+    /// </summary>
+    public JsonElement? Select(JsonElement payload)
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return EmptyObject();
+        }
+
+        if (Include is null && Exclude is null)
+        {
+            // Stored payloads are standalone, immutable elements: sharing one is safe.
+            return payload;
+        }
+
+        var source = JsonNode.Parse(payload.GetRawText())!.AsObject();
+        JsonObject result;
+        if (Include is not null)
+        {
+            result = [];
+            foreach (JsonPath key in Include)
+            {
+                CopyPath(source, result, key);
+            }
+        }
+        else
+        {
+            result = source;
+            foreach (JsonPath key in Exclude!)
+            {
+                PayloadPaths.Remove(result, key);
+            }
+        }
+
+        return PayloadPaths.ToElement(result);
+    }
+
+    internal static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
+    }
+
+    private static void CopyPath(JsonObject source, JsonObject target, JsonPath key)
+    {
+        ReadOnlySpan<JsonPath.Segment> segments = key.Segments;
+        JsonObject from = source;
+        JsonObject to = target;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            if (segments[i].Kind != JsonPath.SegmentKind.Name || !from.TryGetPropertyValue(segments[i].Key!, out JsonNode? value))
+            {
+                return;
+            }
+
+            bool last = i == segments.Length - 1 || segments[i + 1].Kind != JsonPath.SegmentKind.Name || value is not JsonObject;
+            if (last)
+            {
+                to[segments[i].Key!] = value?.DeepClone();
+                return;
+            }
+
+            if (to[segments[i].Key!] is not JsonObject next)
+            {
+                next = [];
+                to[segments[i].Key!] = next;
+            }
+
+            from = (JsonObject)value!;
+            to = next;
+        }
+    }
+
+    private static List<JsonPath> ParseKeys(JsonElement json, string path)
+    {
+        if (json.ValueKind != JsonValueKind.Array)
+        {
+            throw RequestException.At(path, "expected an array of keys, got " + PointId.DescribeKind(json.ValueKind));
+        }
+
+        var keys = new List<JsonPath>();
+        int i = 0;
+        foreach (JsonElement element in json.EnumerateArray())
+        {
+            string at = $"{path}[{i}]";
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                throw RequestException.At(at, "expected a string, got " + PointId.DescribeKind(element.ValueKind));
+            }
+
+            keys.Add(JsonPath.Parse(element.GetString()!, at));
+            i++;
+        }
+
+        return keys;
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vectron.Server.Worker;
+
+/// <summary>The shard engine's log messages (source-generated; nothing is logged per point).</summary>
+internal static partial class ShardLog
+{
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Shard indexer: a batch failed; its points stay in the exact-scanned tail")]
+    public static partial void IndexerBatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Shard restored from a snapshot: {Points} points, {Indexed} in the graph, {Tail} to index")]
+    public static partial void Restored(ILogger logger, long points, long indexed, long tail);
+}

@@ -1,0 +1,171 @@
+namespace Vectron.Server.Worker;
+
+public sealed partial class ShardStateMachine
+{
+    /// <summary>
+    /// Inserts up to <paramref name="maxPoints"/> pending points into the HNSW graph (and removes
+    /// deleted ones) on the calling thread, in batches of <see cref="ShardOptions.IndexerBatchSize"/>;
+    /// returns how many work items it took. Serialised with the background indexer, so it may be
+    /// called in either mode (tests set <see cref="ShardOptions.BackgroundIndexing"/> to false and call
+    /// it to control exactly what is indexed).
+    /// </summary>
+    public int IndexPending(int maxPoints = int.MaxValue)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        int total = 0;
+        while (total < maxPoints)
+        {
+            int taken = RunIndexerBatch(Math.Min(Options.IndexerBatchSize, maxPoints - total));
+            if (taken == 0)
+            {
+                break;
+            }
+
+            total += taken;
+        }
+
+        return total;
+    }
+
+    private void WakeIndexer()
+    {
+        if (_indexerTask is not null && _signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    private async Task RunIndexerAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested && RunIndexerBatch(Options.IndexerBatchSize) > 0)
+                {
+                    // Drain the queue; Apply signals again for work queued after the last empty check.
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // A bug, not a bad point (those are rejected on apply): log it and keep serving; the
+                // points stay in the exact-scanned tail, and the next signal tries again.
+                ShardLog.IndexerBatchFailed(_logger, error);
+            }
+        }
+    }
+
+    private int RunIndexerBatch(int max)
+    {
+        lock (_indexerGate)
+        {
+            var upserts = new List<(int Slot, float[] Vector, long Version)>();
+            var deletes = new List<int>();
+            int taken = 0;
+            var seen = new HashSet<int>();
+            _lock.EnterWriteLock();
+            try
+            {
+                while (taken < max && _work.TryDequeue(out int slot))
+                {
+                    taken++;
+                    if (!seen.Add(slot))
+                    {
+                        continue;
+                    }
+
+                    if (_slots[slot] is { } point)
+                    {
+                        if (!point.IsIndexed)
+                        {
+                            upserts.Add((slot, point.Vector, point.VectorVersion));
+                        }
+                    }
+                    else if (_inGraph[slot])
+                    {
+                        deletes.Add(slot);
+                    }
+                }
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            if (upserts.Count == 0 && deletes.Count == 0)
+            {
+                return taken;
+            }
+
+            // The graph takes concurrent writes and searches; only the indexer (holding the gate) writes it.
+            // Each slot appears once in a batch, so parallel inserts never touch the same key.
+            var done = new bool[upserts.Count];
+            try
+            {
+                foreach (int slot in deletes)
+                {
+                    _graph.Delete((ulong)slot);
+                }
+
+                if (Options.IndexerThreads > 1 && upserts.Count > 1)
+                {
+                    Parallel.For(0, upserts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.IndexerThreads }, i =>
+                    {
+                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
+                        done[i] = true;
+                    });
+                }
+                else
+                {
+                    for (int i = 0; i < upserts.Count; i++)
+                    {
+                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
+                        done[i] = true;
+                    }
+                }
+            }
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException or OutOfMemoryException or AggregateException)
+            {
+                // Points not inserted stay in the tail (still found by the exact scan).
+                ShardLog.IndexerBatchFailed(_logger, error);
+            }
+
+            _lock.EnterWriteLock();
+            try
+            {
+                foreach (int slot in deletes)
+                {
+                    _inGraph[slot] = false;
+                }
+
+                for (int i = 0; i < upserts.Count; i++)
+                {
+                    if (!done[i])
+                    {
+                        continue;
+                    }
+
+                    (int slot, _, long version) = upserts[i];
+                    _inGraph[slot] = true;
+                    if (_slots[slot] is { } point && point.VectorVersion == version)
+                    {
+                        point.IndexedVersion = version;
+                        _tail.Remove(slot);
+                    }
+                    else
+                    {
+                        // Changed or deleted meanwhile: look at the slot again (a changed point is queued already).
+                        _work.Enqueue(slot);
+                    }
+                }
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            return taken;
+        }
+    }
+}
