@@ -531,11 +531,14 @@ internal static class HelpText
 
         Usage:
           vectron import FILE --collection NAME [options]
+          vectron import --sample N [--dimension D] --collection NAME [options]   (generated points)
 
         Files (by extension):
           .fvecs, .bvecs         texmex vectors; ids are the record numbers (+ --id-offset)
           .npy                   NumPy 2-d array (float32/64/16, int8, uint8); ids are row numbers (+ --id-offset)
           .jsonl, .ndjson        one JSON object per line: {"id": 7 | "UUID", "vector": [...], "payload": {...}}
+          --sample N             no file: N generated clustered vectors (fixed seed, --dimension D, default
+                                 128), ids 0..N-1, payload {"group": id % 10, "sample": true}
 
         Options:
           --collection NAME      The collection to upsert into (required)

@@ -26,10 +26,14 @@ internal sealed record ImportCheckpoint(string Source, long SourceLength, long S
         return new ImportCheckpoint(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks, collection, pointsDone);
     }
 
+    /// <summary>The checkpoint of a generated sample: its name stands for the path, its seed for the modification time.</summary>
+    public static ImportCheckpoint ForSample(string name, ulong seed, string collection, long pointsDone) =>
+        new(name, 0, (long)(seed & long.MaxValue), collection, pointsDone);
+
     /// <summary>The default checkpoint file for importing <paramref name="sourcePath"/> into <paramref name="collection"/>: under ./.vectron-import/.</summary>
     public static string DefaultPath(string sourcePath, string collection)
     {
-        string full = Path.GetFullPath(sourcePath);
+        string full = File.Exists(sourcePath) ? Path.GetFullPath(sourcePath) : sourcePath;
         uint hash = Crc32C.Compute(Encoding.UTF8.GetBytes(full + "\n" + collection));
         string safeCollection = string.Concat(collection.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
         return Path.Combine(".vectron-import", string.Create(CultureInfo.InvariantCulture, $"{safeCollection}-{Path.GetFileName(full)}-{hash:x8}.json"));

@@ -40,7 +40,9 @@ internal sealed class ImportCommand
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var source = PointSources.Open(_options.File, _options.IdOffset);
+        using var source = _options.SampleCount > 0
+            ? new SamplePointSource(_options.SampleCount, _options.SampleDimension)
+            : PointSources.Open(_options.File, _options.IdOffset);
         using var client = _clientFactory();
         await EnsureCollectionAsync(client, source.Dimension, cancellationToken).ConfigureAwait(false);
 
@@ -90,7 +92,7 @@ internal sealed class ImportCommand
 
     private long ResumePoint(IPointSource source)
     {
-        var current = ImportCheckpoint.For(_options.File, _options.Collection, 0);
+        var current = Checkpoint(0);
         if (_options.Restart)
         {
             File.Delete(_options.CheckpointPath);
@@ -117,7 +119,11 @@ internal sealed class ImportCommand
     }
 
     private void SaveCheckpoint(long acknowledged) =>
-        ImportCheckpoint.For(_options.File, _options.Collection, acknowledged).Write(_options.CheckpointPath);
+        Checkpoint(acknowledged).Write(_options.CheckpointPath);
+
+    private ImportCheckpoint Checkpoint(long acknowledged) => _options.SampleCount > 0
+        ? ImportCheckpoint.ForSample(_options.File, SamplePointSource.Seed, _options.Collection, acknowledged)
+        : ImportCheckpoint.For(_options.File, _options.Collection, acknowledged);
 
     private async Task EnsureCollectionAsync(VectronRestClient client, int dimension, CancellationToken cancellationToken)
     {

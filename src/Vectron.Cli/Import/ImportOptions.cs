@@ -7,11 +7,18 @@ namespace Vectron.Cli.Import;
 internal sealed record ImportOptions
 {
     private static readonly HashSet<string> ValueOptions =
-        ["collection", "url", "batch", "parallel", "id-offset", "distance", "checkpoint", "timeout-seconds", "retries"];
+        ["collection", "url", "batch", "parallel", "id-offset", "distance", "checkpoint", "timeout-seconds", "retries", "sample", "dimension"];
 
     private static readonly HashSet<string> FlagOptions = ["create", "restart", "no-wait", "json"];
 
+    /// <summary>The file to import, or the sample's name (<see cref="SamplePointSource.NameOf"/>) when <see cref="SampleCount"/> is set.</summary>
     public required string File { get; init; }
+
+    /// <summary>Import a generated sample of this many points instead of a file (0: a file).</summary>
+    public int SampleCount { get; init; }
+
+    /// <summary>The sample's dimension.</summary>
+    public int SampleDimension { get; init; } = 128;
 
     public required string Collection { get; init; }
 
@@ -46,13 +53,23 @@ internal sealed record ImportOptions
     /// <exception cref="CliException">Missing file or collection, or a bad option.</exception>
     public static ImportOptions Parse(IReadOnlyList<string> arguments)
     {
-        if (arguments.Count == 0 || arguments[0].StartsWith("--", StringComparison.Ordinal))
+        bool hasFile = arguments.Count > 0 && !arguments[0].StartsWith("--", StringComparison.Ordinal);
+        var list = ArgumentList.Parse("import", arguments.Skip(hasFile ? 1 : 0).ToArray(), ValueOptions, FlagOptions);
+        int sample = list.GetInt32("sample", 0, 1, 10_000_000);
+        if (hasFile == (sample > 0))
         {
-            throw CliException.Usage("'import' needs the file to import first: vectron import FILE --collection NAME (see 'vectron import --help').");
+            throw CliException.Usage(hasFile
+                ? "'import' takes a file or --sample N, not both."
+                : "'import' needs the file to import first: vectron import FILE --collection NAME, or --sample N for generated points (see 'vectron import --help').");
         }
 
-        string file = arguments[0];
-        var list = ArgumentList.Parse("import", arguments.Skip(1).ToArray(), ValueOptions, FlagOptions);
+        if (!list.Has("sample") && list.Has("dimension"))
+        {
+            throw CliException.Usage("--dimension is only used with --sample (a file's dimension comes from the file).");
+        }
+
+        int dimension = list.GetInt32("dimension", 128, 1, Vectron.Index.HnswOptions.MaxDimension);
+        string file = hasFile ? arguments[0] : SamplePointSource.NameOf(sample, dimension);
         string collection = list.GetRequiredString("collection");
         string? distance = list.GetString("distance") is null ? null : list.GetChoice("distance", "Cosine", "Cosine", "Dot", "Euclid");
         bool create = list.Has("create");
@@ -71,6 +88,8 @@ internal sealed record ImportOptions
         return new ImportOptions
         {
             File = file,
+            SampleCount = sample,
+            SampleDimension = dimension,
             Collection = collection,
             Url = url,
             BatchSize = list.GetInt32("batch", 256, 1, 65_536),

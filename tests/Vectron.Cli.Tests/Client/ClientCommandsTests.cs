@@ -58,6 +58,8 @@ public sealed class ClientCommandsTests
     [InlineData(new[] { "search", "x", "--vector", "1", "--filter", "{nope" }, "--filter is not valid JSON")]
     [InlineData(new[] { "import", "--collection", "x" }, "needs the file to import first")]
     [InlineData(new[] { "import", "a.fvecs", "--collection", "x", "--create" }, "--create needs --distance")]
+    [InlineData(new[] { "import", "a.fvecs", "--sample", "5", "--collection", "x" }, "a file or --sample N, not both")]
+    [InlineData(new[] { "import", "a.fvecs", "--dimension", "5", "--collection", "x" }, "--dimension is only used with --sample")]
     [InlineData(new[] { "status", "--url", "ftp://x" }, "is not an http:// or https:// URL")]
     public void BadArguments_AreUsageErrors(string[] arguments, string expected)
     {

@@ -203,4 +203,18 @@ public sealed class ImportCommandTests : IDisposable
         CheckpointPath = Path.Combine(_directory.Path, "checkpoint.json"),
         CreateDistance = "Cosine",
     };
+
+    [Fact]
+    public async Task Import_Sample_GeneratesTheSamePointsEveryTime()
+    {
+        await using var server = await FakeVectronServer.StartAsync();
+        var options = ImportOptions.Parse(["--sample", "300", "--dimension", "8", "--collection", "demo", "--create", "--distance", "Euclid",
+            "--url", server.Url.AbsoluteUri, "--checkpoint", Path.Combine(_directory.Path, "sample.json")]) with { RetryBaseDelay = TimeSpan.Zero };
+        Assert.Equal("sample-300x8", options.File);
+        Assert.Equal(0, Run(options, new StringWriter()));
+        Assert.Equal(8, server.Collections["demo"]);
+        Assert.Equal(300, server.Points.Count);
+        var (expected, _) = Vectron.Cli.Datasets.SyntheticDataset.Generate(300, 8, 1, SamplePointSource.Seed);
+        Assert.Equal(expected.Row(299).ToArray(), server.Points["299"]);
+    }
 }
