@@ -86,6 +86,32 @@ public sealed partial class ShardStateMachine
                 return new ScrollPage(points, null);
             }
 
+            // A filter the payload indexes bound: page through its candidates instead of every id.
+            if (filter is not null && _payloadIndexes.Bound(filter, _ids.Count / 8, SlotOf) is { } bound)
+            {
+                var candidates = new List<PointId>(bound.Count);
+                foreach (int slot in bound)
+                {
+                    if (_slots[slot] is { } candidate && candidate.Id >= from && filter.Matches(candidate.Id, candidate.Payload))
+                    {
+                        candidates.Add(candidate.Id);
+                    }
+                }
+
+                candidates.Sort();
+                for (int i = 0; i < candidates.Count; i++)
+                {
+                    if (i == limit)
+                    {
+                        return new ScrollPage(points, candidates[i]);
+                    }
+
+                    points.Add(Record(_slots[_ids[candidates[i]]]!, withPayload, withVector));
+                }
+
+                return new ScrollPage(points, null);
+            }
+
             foreach (PointId id in _order.GetViewBetween(from, MaxPointId))
             {
                 StoredPoint point = _slots[_ids[id]]!;
