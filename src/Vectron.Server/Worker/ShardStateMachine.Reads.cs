@@ -156,6 +156,29 @@ public sealed partial class ShardStateMachine
         }
     }
 
+    /// <summary>Points whose vector the shard holds itself (the not-yet-indexed ones); tests check every other vector is held only by the graph.</summary>
+    internal int OwnVectorCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                int count = 0;
+                foreach (StoredPoint? point in _slots)
+                {
+                    count += point?.Vector is null ? 0 : 1;
+                }
+
+                return count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
     private long CountMatches(Filter filter)
     {
         long count = 0;
@@ -177,6 +200,34 @@ public sealed partial class ShardStateMachine
         return count;
     }
 
-    private static PointRecord Record(StoredPoint point, PayloadSelector withPayload, bool withVector) =>
-        new(point.Id, withPayload.Select(point.Payload), withVector ? (float[])point.Vector.Clone() : null);
+    private PointRecord Record(StoredPoint point, PayloadSelector withPayload, bool withVector) =>
+        new(point.Id, withPayload.Select(point.Payload), withVector ? CopyVector(_ids[point.Id], point) : null);
+
+    /// <summary>A copy of the point's current vector: its own while not indexed, else the graph's. Caller holds the lock.</summary>
+    private float[] CopyVector(int slot, StoredPoint point)
+    {
+        var copy = new float[Options.Dimension];
+        VectorOf(slot, point, copy).CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// The point's current vector: its own copy while not indexed, else the graph's, read into
+    /// <paramref name="scratch"/>. Caller holds the lock, so an indexed slot's graph vector cannot
+    /// change meanwhile (the indexer only writes slots that are not indexed, and cannot publish while the lock is held).
+    /// </summary>
+    private ReadOnlySpan<float> VectorOf(int slot, StoredPoint point, float[] scratch)
+    {
+        if (point.Vector is { } own)
+        {
+            return own;
+        }
+
+        if (!_graph.TryGetVector((ulong)slot, scratch))
+        {
+            throw new InvalidOperationException($"Shard invariant broken: indexed point {point.Id} in slot {slot} is not in the graph.");
+        }
+
+        return scratch;
+    }
 }
