@@ -58,7 +58,7 @@ internal static class ShardSnapshotCodec
             if (!entry.Indexed)
             {
                 // An indexed point's vector is the graph's copy of it (section HNSW), bit for bit.
-                writer.Floats(entry.Point.Vector);
+                writer.Floats(entry.Point.Vector!);
             }
 
             writer.Json(entry.Point.Payload);
@@ -146,8 +146,8 @@ internal static class ShardSnapshotCodec
                 throw new InvalidDataException($"Shard snapshot: {at}: indexed flag {indexed} is neither 0 nor 1.");
             }
 
-            // Filled from the graph on restore when the point is indexed.
-            float[] vector = indexed == 1 ? [] : points.Floats(options.Dimension, at + " vector");
+            // An indexed point's vector is the graph's.
+            float[]? vector = indexed == 1 ? null : points.Floats(options.Dimension, at + " vector");
 
             System.Text.Json.JsonElement payload = points.Json(at + " payload")
                 ?? throw new InvalidDataException($"Shard snapshot: {at}: payload missing.");

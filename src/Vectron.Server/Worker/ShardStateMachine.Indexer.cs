@@ -79,7 +79,7 @@ public sealed partial class ShardStateMachine
                     {
                         if (!point.IsIndexed)
                         {
-                            upserts.Add((slot, point.Vector, point.VectorVersion));
+                            upserts.Add((slot, point.Vector!, point.VectorVersion));
                         }
                     }
                     else if (_inGraph[slot])
@@ -151,6 +151,7 @@ public sealed partial class ShardStateMachine
                     if (_slots[slot] is { } point && point.VectorVersion == version)
                     {
                         point.IndexedVersion = version;
+                        point.Vector = null;
                         _tail.Remove(slot);
                     }
                     else

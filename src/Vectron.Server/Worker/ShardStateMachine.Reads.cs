@@ -86,6 +86,32 @@ public sealed partial class ShardStateMachine
                 return new ScrollPage(points, null);
             }
 
+            // A filter the payload indexes bound: page through its candidates instead of every id.
+            if (filter is not null && _payloadIndexes.Bound(filter, _ids.Count / 8, SlotOf) is { } bound)
+            {
+                var candidates = new List<PointId>(bound.Count);
+                foreach (int slot in bound)
+                {
+                    if (_slots[slot] is { } candidate && candidate.Id >= from && filter.Matches(candidate.Id, candidate.Payload))
+                    {
+                        candidates.Add(candidate.Id);
+                    }
+                }
+
+                candidates.Sort();
+                for (int i = 0; i < candidates.Count; i++)
+                {
+                    if (i == limit)
+                    {
+                        return new ScrollPage(points, candidates[i]);
+                    }
+
+                    points.Add(Record(_slots[_ids[candidates[i]]]!, withPayload, withVector));
+                }
+
+                return new ScrollPage(points, null);
+            }
+
             foreach (PointId id in _order.GetViewBetween(from, MaxPointId))
             {
                 StoredPoint point = _slots[_ids[id]]!;
@@ -130,6 +156,29 @@ public sealed partial class ShardStateMachine
         }
     }
 
+    /// <summary>Points whose vector the shard holds itself (the not-yet-indexed ones); tests check every other vector is held only by the graph.</summary>
+    internal int OwnVectorCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                int count = 0;
+                foreach (StoredPoint? point in _slots)
+                {
+                    count += point?.Vector is null ? 0 : 1;
+                }
+
+                return count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
     private long CountMatches(Filter filter)
     {
         long count = 0;
@@ -151,6 +200,34 @@ public sealed partial class ShardStateMachine
         return count;
     }
 
-    private static PointRecord Record(StoredPoint point, PayloadSelector withPayload, bool withVector) =>
-        new(point.Id, withPayload.Select(point.Payload), withVector ? (float[])point.Vector.Clone() : null);
+    private PointRecord Record(StoredPoint point, PayloadSelector withPayload, bool withVector) =>
+        new(point.Id, withPayload.Select(point.Payload), withVector ? CopyVector(_ids[point.Id], point) : null);
+
+    /// <summary>A copy of the point's current vector: its own while not indexed, else the graph's. Caller holds the lock.</summary>
+    private float[] CopyVector(int slot, StoredPoint point)
+    {
+        var copy = new float[Options.Dimension];
+        VectorOf(slot, point, copy).CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// The point's current vector: its own copy while not indexed, else the graph's, read into
+    /// <paramref name="scratch"/>. Caller holds the lock, so an indexed slot's graph vector cannot
+    /// change meanwhile (the indexer only writes slots that are not indexed, and cannot publish while the lock is held).
+    /// </summary>
+    private ReadOnlySpan<float> VectorOf(int slot, StoredPoint point, float[] scratch)
+    {
+        if (point.Vector is { } own)
+        {
+            return own;
+        }
+
+        if (!_graph.TryGetVector((ulong)slot, scratch))
+        {
+            throw new InvalidOperationException($"Shard invariant broken: indexed point {point.Id} in slot {slot} is not in the graph.");
+        }
+
+        return scratch;
+    }
 }

@@ -19,6 +19,7 @@ public sealed partial class ShardStateMachine
         float[] query = PrepareQuery(request);
         var order = new ScoreOrder(Options.Metric == ShardDistance.Euclid);
         var top = new TopHits(request.Limit, order);
+        float[] scratch = new float[Options.Dimension];
         Filter? filter = request.Filter;
         _lock.EnterReadLock();
         try
@@ -29,14 +30,14 @@ public sealed partial class ShardStateMachine
             {
                 foreach (int slot in bound)
                 {
-                    ScanSlot(slot, query, filter, top);
+                    ScanSlot(slot, query, filter, top, scratch);
                 }
             }
             else if (request.Exact || _ids.Count <= threshold)
             {
                 for (int slot = 0; slot < _slots.Count; slot++)
                 {
-                    ScanSlot(slot, query, filter, top);
+                    ScanSlot(slot, query, filter, top, scratch);
                 }
             }
             else
@@ -56,13 +57,13 @@ public sealed partial class ShardStateMachine
                 foreach (SearchHit hit in _graph.Search(query, request.Limit, parameters))
                 {
                     // Scored again from the stored vector, so a point scores the same whichever path finds it.
-                    ScanSlot((int)hit.Key, query, null, top);
+                    ScanSlot((int)hit.Key, query, null, top, scratch);
                 }
 
                 IReadOnlyList<int> tail = _tail.Members;
                 for (int i = 0; i < tail.Count; i++)
                 {
-                    ScanSlot(tail[i], query, filter, top);
+                    ScanSlot(tail[i], query, filter, top, scratch);
                 }
             }
 
@@ -76,7 +77,7 @@ public sealed partial class ShardStateMachine
 
                 StoredPoint point = _slots[slot]!;
                 results.Add(new ScoredPoint(point.Id, point.Version, score, request.WithPayload.Select(point.Payload),
-                    request.WithVector ? (float[])point.Vector.Clone() : null));
+                    request.WithVector ? CopyVector(slot, point) : null));
             }
 
             return results;
@@ -146,17 +147,17 @@ public sealed partial class ShardStateMachine
         return query;
     }
 
-    private void ScanSlot(int slot, float[] query, Filter? filter, TopHits top)
+    private void ScanSlot(int slot, float[] query, Filter? filter, TopHits top, float[] scratch)
     {
         if (_slots[slot] is not { } point || (filter is not null && !filter.Matches(point.Id, point.Payload)))
         {
             return;
         }
 
-        top.Offer(slot, point.Id, Score(query, point.Vector));
+        top.Offer(slot, point.Id, Score(query, VectorOf(slot, point, scratch)));
     }
 
-    private float Score(float[] query, float[] vector) => Options.Metric switch
+    private float Score(float[] query, ReadOnlySpan<float> vector) => Options.Metric switch
     {
         ShardDistance.Euclid => MathF.Sqrt(VectorMath.SquaredDistance(query, vector)),
         _ => VectorMath.Dot(query, vector),

@@ -127,16 +127,10 @@ public sealed partial class ShardStateMachine
             }
 
             occupied[entry.Slot] = true;
-            if (entry.Indexed)
+            if (entry.Indexed && !graph.Contains((ulong)entry.Slot))
             {
-                var vector = new float[Options.Dimension];
-                if (!graph.TryGetVector((ulong)entry.Slot, vector))
-                {
-                    graph.Dispose();
-                    throw new InvalidDataException($"Shard snapshot: point {entry.Point.Id} is marked indexed but section HNSW has no node for its slot {entry.Slot}.");
-                }
-
-                entry.Point.Vector = vector;
+                graph.Dispose();
+                throw new InvalidDataException($"Shard snapshot: point {entry.Point.Id} is marked indexed but section HNSW has no node for its slot {entry.Slot}.");
             }
         }
 

@@ -78,6 +78,48 @@ public sealed class PayloadIndexTests
     }
 
     [Fact]
+    public void Scroll_ThroughAnIndexedFilter_PagesLikeAFullWalk()
+    {
+        using var plain = new ShardHarness(2);
+        using var indexed = new ShardHarness(2);
+        indexed.Apply(new CreatePayloadIndex("group", PayloadSchemaType.Keyword));
+        foreach (ShardHarness harness in new[] { plain, indexed })
+        {
+            for (ulong id = 0; id < 100; id++)
+            {
+                harness.Upsert(((id * 37) % 101, [1, id], $$"""{"group": "{{(id % 10 == 3 ? "small" : "large")}}"}"""));
+            }
+        }
+
+        Filter filter = Filter.Parse("""{"must": [{"key": "group", "match": {"value": "small"}}]}""");
+        Assert.Equal(10, indexed.Shard.PlannedCandidates(filter));
+        foreach (int page in new[] { 1, 3, 10, 11 })
+        {
+            Assert.Equal(Pages(plain, page), Pages(indexed, page));
+        }
+
+        Assert.Equal(10, Pages(indexed, 3).Count);
+
+        static List<(ulong Id, ulong? Next)> Pages(ShardHarness harness, int page)
+        {
+            var seen = new List<(ulong, ulong?)>();
+            PointId? offset = null;
+            int pages = 0;
+            do
+            {
+                // A scroll that does not advance would loop forever: 200 pages is far more than 10 points need.
+                Assert.True(++pages < 200, "the scroll does not advance");
+                ScrollPage result = harness.Shard.Scroll(offset, page, Filter.Parse("""{"must": [{"key": "group", "match": {"value": "small"}}]}"""), PayloadSelector.None, false);
+                seen.AddRange(result.Points.Select(p => (p.Id.Number, result.NextOffset?.Number)));
+                offset = result.NextOffset;
+            }
+            while (offset is not null);
+
+            return seen;
+        }
+    }
+
+    [Fact]
     public void Planner_BoundsByTheMostSelectiveIndexedCondition()
     {
         using var harness = new ShardHarness(2);

@@ -181,6 +181,35 @@ public sealed class ShardStateMachineTests
     }
 
     [Fact]
+    public void IndexedVectors_AreHeldOnlyByTheGraph_AndReadBackExactly()
+    {
+        foreach (ShardDistance metric in new[] { ShardDistance.Cosine, ShardDistance.Dot, ShardDistance.Euclid })
+        {
+            using var harness = new ShardHarness(5, metric, exactThreshold: 0);
+            var random = new Random(8);
+            for (ulong id = 0; id < 50; id++)
+            {
+                harness.Upsert((id, RandomVector(random, 5), null));
+            }
+
+            var before = Enumerable.Range(0, 50).Select(i => harness.Shard.Get(ShardHarness.Id((ulong)i), PayloadSelector.None, true)!.Vector!).ToList();
+            Assert.Equal(50, harness.Shard.OwnVectorCount);
+            harness.Shard.IndexPending();
+            Assert.Equal(0, harness.Shard.OwnVectorCount);
+            for (int i = 0; i < 50; i++)
+            {
+                // Bit for bit: the graph got the stored (for Cosine: normalised) vector unchanged.
+                Assert.Equal(before[i], harness.Shard.Get(ShardHarness.Id((ulong)i), PayloadSelector.None, true)!.Vector!);
+            }
+
+            harness.Upsert((3, RandomVector(random, 5), null));
+            Assert.Equal(1, harness.Shard.OwnVectorCount);
+            float[] query = RandomVector(random, 5);
+            Assert.Equal(harness.Search(query, 5, exact: true).Select(h => (h.Id, h.Score)), harness.Search(query, 5).Select(h => (h.Id, h.Score)));
+        }
+    }
+
+    [Fact]
     public void Scores_FollowQdrantConventions()
     {
         using (var cosine = new ShardHarness(2, ShardDistance.Cosine))
