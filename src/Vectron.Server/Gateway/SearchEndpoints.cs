@@ -34,24 +34,7 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
 
     private async Task SearchBatch(ApiCall call)
     {
-        var collection = collections.Resolve(call.Route("name"));
-        using var body = await call.ReadJsonAsync().ConfigureAwait(false);
-        var searches = JsonFields.Required(body.RootElement, "searches", "searches");
-        if (searches.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.BadField("searches", $"expected an array, not {JsonFields.Text(searches)}");
-        }
-        if (searches.GetArrayLength() > MaxBatch)
-        {
-            throw ApiException.BadField("searches", $"at most {MaxBatch} searches per batch");
-        }
-        var requests = new List<SearchRequest>();
-        int i = 0;
-        foreach (var search in searches.EnumerateArray())
-        {
-            requests.Add(SearchRequest.ParseSearch(search, collection.Config, call.Context.Request.Query["consistency"], $"searches[{i++}]."));
-        }
-        var results = await Task.WhenAll(requests.Select(request => SearchAsync(collection, request, call.Aborted))).ConfigureAwait(false);
+        var results = await RunBatchAsync(call, SearchRequest.ParseSearch, "searches").ConfigureAwait(false);
         await call.OkAsync(writer =>
         {
             writer.WriteStartArray();
@@ -80,24 +63,7 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
 
     private async Task QueryBatch(ApiCall call)
     {
-        var collection = collections.Resolve(call.Route("name"));
-        using var body = await call.ReadJsonAsync().ConfigureAwait(false);
-        var searches = JsonFields.Required(body.RootElement, "searches", "searches");
-        if (searches.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.BadField("searches", $"expected an array, not {JsonFields.Text(searches)}");
-        }
-        if (searches.GetArrayLength() > MaxBatch)
-        {
-            throw ApiException.BadField("searches", $"at most {MaxBatch} queries per batch");
-        }
-        var requests = new List<SearchRequest>();
-        int i = 0;
-        foreach (var search in searches.EnumerateArray())
-        {
-            requests.Add(SearchRequest.ParseQuery(search, collection.Config, call.Context.Request.Query["consistency"], $"searches[{i++}]."));
-        }
-        var results = await Task.WhenAll(requests.Select(request => SearchAsync(collection, request, call.Aborted))).ConfigureAwait(false);
+        var results = await RunBatchAsync(call, SearchRequest.ParseQuery, "queries").ConfigureAwait(false);
         await call.OkAsync(writer =>
         {
             writer.WriteStartArray();
@@ -110,6 +76,31 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
             }
             writer.WriteEndArray();
         }).ConfigureAwait(false);
+    }
+
+    // search/batch and query/batch: the body's "searches" array parsed with the endpoint's own parser
+    // (field paths prefixed "searches[i]."), then every search run in parallel.
+    private async Task<List<ScoredPoint>[]> RunBatchAsync(ApiCall call,
+        Func<JsonElement, CollectionConfig, string?, string, SearchRequest> parse, string noun)
+    {
+        var collection = collections.Resolve(call.Route("name"));
+        using var body = await call.ReadJsonAsync().ConfigureAwait(false);
+        var searches = JsonFields.Required(body.RootElement, "searches", "searches");
+        if (searches.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiException.BadField("searches", $"expected an array, not {JsonFields.Text(searches)}");
+        }
+        if (searches.GetArrayLength() > MaxBatch)
+        {
+            throw ApiException.BadField("searches", $"at most {MaxBatch} {noun} per batch");
+        }
+        var requests = new List<SearchRequest>();
+        int i = 0;
+        foreach (var search in searches.EnumerateArray())
+        {
+            requests.Add(parse(search, collection.Config, call.Context.Request.Query["consistency"], $"searches[{i++}]."));
+        }
+        return await Task.WhenAll(requests.Select(request => SearchAsync(collection, request, call.Aborted))).ConfigureAwait(false);
     }
 
     /// <summary>Runs one search over every shard and merges the answers.</summary>

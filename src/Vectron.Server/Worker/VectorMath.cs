@@ -1,69 +1,18 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using Vectron.Index.Kernels;
 
 namespace Vectron.Server.Worker;
 
-/// <summary>Scores of the exact scan, in Qdrant's conventions.</summary>
+/// <summary>Scores of the exact scan, in Qdrant's conventions, on the index's SIMD kernels (the same arithmetic the graph uses).</summary>
 internal static class VectorMath
 {
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int i = 0;
-        float sum = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            ReadOnlySpan<Vector<float>> va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            ReadOnlySpan<Vector<float>> vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (int v = 0; v < va.Length; v++)
-            {
-                acc += va[v] * vb[v];
-            }
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => FloatKernels.Dot(a, b);
 
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
+    public static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => FloatKernels.SquaredL2(a, b);
 
-        for (; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
-    }
-
-    public static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int i = 0;
-        float sum = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            ReadOnlySpan<Vector<float>> va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            ReadOnlySpan<Vector<float>> vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (int v = 0; v < va.Length; v++)
-            {
-                Vector<float> d = va[v] - vb[v];
-                acc += d * d;
-            }
-
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
-
-        for (; i < a.Length; i++)
-        {
-            float d = a[i] - b[i];
-            sum += d * d;
-        }
-
-        return sum;
-    }
-
-    /// <summary>Scales to unit length; a zero vector stays zero (Qdrant does the same).</summary>
+    /// <summary>Scales to unit length; a zero vector stays zero (Qdrant does the same). The norm does not overflow for large components.</summary>
     public static void Normalize(Span<float> vector)
     {
-        float norm = MathF.Sqrt(Dot(vector, vector));
+        float norm = FloatKernels.Norm(vector);
         if (norm > 0 && float.IsFinite(norm))
         {
             for (int i = 0; i < vector.Length; i++)
