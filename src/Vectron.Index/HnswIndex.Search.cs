@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Vectron.Index.Kernels;
 using Vectron.Index.Memory;
 using Vectron.Index.Quantization;
 using Vectron.Index.Search;
@@ -60,7 +61,7 @@ public sealed partial class HnswIndex
             query.CopyTo(context.Query.Span);
             if (TMetric.Metric == DistanceMetric.Cosine)
             {
-                Normalize(context.Query.Span);
+                FloatKernels.Normalize(context.Query.Span);
             }
 
             long entry = Volatile.Read(ref _entry);

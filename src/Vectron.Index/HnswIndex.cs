@@ -134,7 +134,7 @@ public sealed partial class HnswIndex : IDisposable
             vector.CopyTo(row);
             if (_options.Metric == DistanceMetric.Cosine)
             {
-                Normalize(row);
+                FloatKernels.Normalize(row);
             }
 
             int level = LevelFor(key);
@@ -449,19 +449,6 @@ public sealed partial class HnswIndex : IDisposable
         if (bad >= 0)
         {
             ThrowNotFinite(bad, vector[bad], name);
-        }
-    }
-
-    private static void Normalize(Span<float> vector)
-    {
-        float norm = FloatKernels.Norm(vector);
-        if (norm > 0 && float.IsFinite(norm))
-        {
-            float inverse = 1 / norm;
-            for (int i = 0; i < vector.Length; i++)
-            {
-                vector[i] *= inverse;
-            }
         }
     }
 

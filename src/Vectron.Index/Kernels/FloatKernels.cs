@@ -79,6 +79,21 @@ public static class FloatKernels
         return CosineSimilarityDouble(ref ra, ref rb, length);
     }
 
+    /// <summary>Scales <paramref name="vector"/> to unit length in place; a zero vector (or one whose norm overflows) is left as it is.</summary>
+    /// <param name="vector">The vector.</param>
+    public static void Normalize(Span<float> vector)
+    {
+        float norm = Norm(vector);
+        if (norm > 0 && float.IsFinite(norm))
+        {
+            float inverse = 1 / norm;
+            for (int i = 0; i < vector.Length; i++)
+            {
+                vector[i] *= inverse;
+            }
+        }
+    }
+
     /// <summary>Returns the Euclidean norm <c>√Σ aᵢ²</c> without intermediate overflow or underflow.</summary>
     /// <param name="a">The vector.</param>
     /// <returns>The norm; positive infinity only when it exceeds the float32 range.</returns>

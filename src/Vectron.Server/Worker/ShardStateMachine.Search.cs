@@ -1,4 +1,5 @@
 using Vectron.Index;
+using Vectron.Index.Kernels;
 using Vectron.Server.Model;
 
 namespace Vectron.Server.Worker;
@@ -141,7 +142,7 @@ public sealed partial class ShardStateMachine
         float[] query = (float[])request.Vector.Clone();
         if (Options.Metric == ShardDistance.Cosine)
         {
-            VectorMath.Normalize(query);
+            FloatKernels.Normalize(query);
         }
 
         return query;
@@ -159,7 +160,7 @@ public sealed partial class ShardStateMachine
 
     private float Score(float[] query, ReadOnlySpan<float> vector) => Options.Metric switch
     {
-        ShardDistance.Euclid => MathF.Sqrt(VectorMath.SquaredDistance(query, vector)),
-        _ => VectorMath.Dot(query, vector),
+        ShardDistance.Euclid => MathF.Sqrt(FloatKernels.SquaredL2(query, vector)),
+        _ => FloatKernels.Dot(query, vector),
     };
 }

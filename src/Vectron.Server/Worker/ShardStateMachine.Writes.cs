@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Vectron.Index.Kernels;
 using Vectron.Server.Model;
 
 namespace Vectron.Server.Worker;
@@ -81,7 +82,7 @@ public sealed partial class ShardStateMachine
             float[] vector = (float[])point.Vector.Clone();
             if (Options.Metric == ShardDistance.Cosine)
             {
-                VectorMath.Normalize(vector);
+                FloatKernels.Normalize(vector);
             }
 
             vectors[i] = vector;

@@ -270,6 +270,22 @@ public sealed class FloatKernelsTests
         Assert.Equal(0f, FloatKernels.Norm([]));
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(1e37f)]
+    [InlineData(1e-30f)]
+    public void Normalize_GivesUnitLength_AtAnyScale_AndLeavesZeroAlone(float scale)
+    {
+        float[] vector = Filled(37, i => (i % 5 - 2) * scale);
+        FloatKernels.Normalize(vector);
+        Assert.Equal(1.0, Math.Sqrt(ScalarReference.Dot(vector, vector)), 5);
+        Assert.All(vector, value => Assert.True(float.IsFinite(value)));
+
+        float[] zero = new float[9];
+        FloatKernels.Normalize(zero);
+        Assert.All(zero, value => Assert.Equal(0f, value));
+    }
+
     [Fact]
     public void Kernels_PropagateNaN_FromTheirInputs()
     {
