@@ -18,6 +18,8 @@ public sealed class StopGroupTests
         var host = cluster[1].Host;
         Assert.Equal(RaftOutcome.Ok, cluster.Await(host.ProposeAsync(1, 1, 1, Increment("a"))).Outcome);
         Assert.Equal(RaftOutcome.Ok, cluster.Await(host.ProposeAsync(2, 1, 1, Increment("a"))).Outcome);
+        // Group 1 writes last, so its new commit index is still unwritten when it stops.
+        Assert.Equal(RaftOutcome.Ok, cluster.Await(host.ProposeAsync(1, 1, 3, Increment("a"))).Outcome);
         var machine = cluster[1].Machines[1];
         long applied = machine.Applied;
 
