@@ -90,6 +90,9 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
         await using var disposeCluster = cluster.ConfigureAwait(false);
         var network = cluster.Network;
         var settle = Stopwatch.StartNew();
+        // Quiet alone is not settled: before the first election timeout (1–2 s) no message flows at
+        // all, so first every group must have a leader, then a second without messages means quiesced.
+        await WaitForAllLeadersAsync(cluster.Hosts, options.IdleGroups, settle).ConfigureAwait(false);
         long delivered = network.DeliveredMessages;
         var quiet = Stopwatch.StartNew();
         while (quiet.Elapsed < TimeSpan.FromSeconds(1) && settle.Elapsed < TimeSpan.FromSeconds(120))
@@ -124,6 +127,30 @@ internal sealed class RaftBenchCommand(RaftBenchOptions options, TextWriter outp
             ["messages_per_sec"] = Math.Round((network.DeliveredMessages - messagesBefore) / seconds, 1),
         };
         output.WriteLine(JsonSerializer.Serialize(result));
+    }
+
+    private static async Task WaitForAllLeadersAsync(IReadOnlyList<RaftHost> hosts, int groups, Stopwatch since)
+    {
+        for (ulong group = 1; group <= (ulong)groups && since.Elapsed < TimeSpan.FromSeconds(120); group++)
+        {
+            while (!await HasLeaderAsync(hosts, group).ConfigureAwait(false) && since.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<bool> HasLeaderAsync(IReadOnlyList<RaftHost> hosts, ulong group)
+    {
+        foreach (var host in hosts)
+        {
+            if ((await host.GetStatusAsync(group).ConfigureAwait(false))?.Role == RaftRole.Leader)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<RaftHost> WaitForLeader(IReadOnlyList<RaftHost> hosts)
