@@ -79,6 +79,10 @@ internal static class HelpText
                                  writes, so a restart loads the snapshot and replays only the log
                                  after it; 0 never (default 500; VECTRON_SNAPSHOT_EVERY;
                                  "snapshot_every")
+          --read-concurrency N   Shard reads (searches, scrolls, counts) run at once; more wait their
+                                 turn in arrival order, so searches are not time-sliced against each
+                                 other (default: one per core; VECTRON_READ_CONCURRENCY;
+                                 "read_concurrency")
           --log-level LEVEL      trace, debug, information, warning, error or none (default
                                  information; VECTRON_LOG_LEVEL; "log_level")
           --config FILE          JSON config file with the keys named above (default ./vectron.json

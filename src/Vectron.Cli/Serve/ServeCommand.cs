@@ -52,6 +52,7 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
             Port = options.Port,
             Insecure = options.Insecure,
             MaxBodyBytes = (long)options.MaxBodyMegabytes << 20,
+            ReadConcurrency = options.ReadConcurrency,
         };
         System.Net.IPAddress address;
         try

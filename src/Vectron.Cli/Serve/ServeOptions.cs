@@ -29,6 +29,8 @@ internal sealed record ServeOptions
 
     public int SnapshotEvery { get; init; } = 500;
 
+    public int ReadConcurrency { get; init; } = Environment.ProcessorCount;
+
     public string? ConfigFile { get; init; }
 
     /// <summary>The (setting, command-line option, environment variable, config key) table: one row per setting.</summary>
@@ -42,6 +44,7 @@ internal sealed record ServeOptions
         ("default-shards", "VECTRON_DEFAULT_SHARDS", "default_shards"),
         ("log-level", "VECTRON_LOG_LEVEL", "log_level"),
         ("snapshot-every", "VECTRON_SNAPSHOT_EVERY", "snapshot_every"),
+        ("read-concurrency", "VECTRON_READ_CONCURRENCY", "read_concurrency"),
     ];
 
     /// <summary>Resolves every setting.</summary>
@@ -96,6 +99,7 @@ internal sealed record ServeOptions
             MaxBodyMegabytes = Int("max-body-mb", defaults.MaxBodyMegabytes, 1, 2047),
             DefaultShards = Int("default-shards", defaults.DefaultShards, 1, 1024),
             SnapshotEvery = Int("snapshot-every", defaults.SnapshotEvery, 0, int.MaxValue),
+            ReadConcurrency = Int("read-concurrency", defaults.ReadConcurrency, 1, 4096),
             Insecure = insecure,
             LogLevel = logLevel,
             ConfigFile = configPath,
@@ -142,5 +146,5 @@ internal sealed record ServeOptions
 
     /// <summary>One line per setting, for the startup banner of verbose runs and tests.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} snapshot-every={SnapshotEvery} log-level={LogLevel} config={ConfigFile ?? "-"}");
+        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} snapshot-every={SnapshotEvery} read-concurrency={ReadConcurrency} log-level={LogLevel} config={ConfigFile ?? "-"}");
 }

@@ -12,18 +12,24 @@ namespace Vectron.Server.Gateway;
 /// placement state, routes point ids to shards (<see cref="PointId.ShardOf"/>), proposes one command
 /// per shard (atomic per shard) and puts the read barrier of the asked consistency before shard reads.
 /// </summary>
-public sealed class CollectionRouter
+public sealed class CollectionRouter : IDisposable
 {
     private readonly VectronNode _node;
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _readSlots;
     private long _lastOperationId;
 
-    /// <summary>Routes through <paramref name="node"/>.</summary>
-    public CollectionRouter(VectronNode node, ILogger logger)
+    /// <summary>Routes through <paramref name="node"/>; at most <paramref name="readConcurrency"/> shard reads run at once (the rest wait in arrival order).</summary>
+    public CollectionRouter(VectronNode node, ILogger logger, int readConcurrency)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(readConcurrency, 1);
         _node = node;
         _logger = logger;
+        _readSlots = new SemaphoreSlim(readConcurrency, readConcurrency);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _readSlots.Dispose();
 
     /// <summary>The node.</summary>
     public VectronNode Node => _node;
@@ -84,16 +90,30 @@ public sealed class CollectionRouter
         }
         if (shards.Length == 1)
         {
-            return [read(shards[0], 0)];
+            return [await ReadOneAsync(shards[0], 0, read, cancellationToken).ConfigureAwait(false)];
         }
         var tasks = new Task<T>[shards.Length];
         for (int i = 0; i < shards.Length; i++)
         {
             var shard = shards[i];
             int index = i;
-            tasks[i] = Task.Run(() => read(shard, index), cancellationToken);
+            tasks[i] = Task.Run(() => ReadOneAsync(shard, index, read, cancellationToken), cancellationToken);
         }
         return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>One shard read in one of the read slots (SemaphoreSlim hands its slots to async waiters in arrival order).</summary>
+    private async Task<T> ReadOneAsync<T>(ShardStateMachine shard, int index, Func<ShardStateMachine, int, T> read, CancellationToken cancellationToken)
+    {
+        await _readSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return read(shard, index);
+        }
+        finally
+        {
+            _readSlots.Release();
+        }
     }
 
     /// <summary>

@@ -20,8 +20,13 @@ namespace Vectron.Server.Gateway;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly RestApi _api;
 
-    private GatewayServer(WebApplication app) => _app = app;
+    private GatewayServer(WebApplication app, RestApi api)
+    {
+        _app = app;
+        _api = api;
+    }
 
     /// <summary>The port Kestrel listens on (the one chosen when the options said 0).</summary>
     public int Port { get; private set; }
@@ -48,7 +53,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
         var api = new RestApi(node, options, loggerFactory);
         api.Map(app);
-        var server = new GatewayServer(app);
+        var server = new GatewayServer(app, api);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
         var bound = new Uri(addresses!.Addresses.First());
@@ -77,7 +82,11 @@ public sealed class GatewayServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _api.Dispose();
+    }
 
     private static IPAddress ParseAddress(string host) => host switch
     {

@@ -7,7 +7,7 @@ using Vectron.Server.Node;
 namespace Vectron.Server.Gateway;
 
 /// <summary>The route table: every endpoint, each wrapped so that any failure is answered through <see cref="ErrorMapping"/>.</summary>
-internal sealed class RestApi
+internal sealed class RestApi : IDisposable
 {
     private readonly VectronNode _node;
     private readonly ILogger _logger;
@@ -18,10 +18,13 @@ internal sealed class RestApi
         _node = node;
         Options = options;
         _logger = loggerFactory.CreateLogger<RestApi>();
-        Collections = new CollectionRouter(node, _logger);
+        Collections = new CollectionRouter(node, _logger, options.ReadConcurrency);
     }
 
     public GatewayOptions Options { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => Collections.Dispose();
 
     public CollectionRouter Collections { get; }
 

@@ -14,6 +14,16 @@ public sealed class ServeOptionsTests
         Assert.Equal(6333, options.Port);
         Assert.Equal(6334, options.GrpcPort);
         Assert.False(options.Insecure);
+        Assert.Equal(Environment.ProcessorCount, options.ReadConcurrency);
+    }
+
+    [Fact]
+    public void ReadConcurrency_ComesFromEveryLayer_AndMustBePositive()
+    {
+        Assert.Equal(3, ServeOptions.Parse(["--read-concurrency", "3"], _ => null).ReadConcurrency);
+        Assert.Equal(5, ServeOptions.Parse([], name => name == "VECTRON_READ_CONCURRENCY" ? "5" : null).ReadConcurrency);
+        var error = Assert.Throws<CliException>(() => ServeOptions.Parse(["--read-concurrency", "0"], _ => null));
+        Assert.Contains("--read-concurrency: expected a whole number from 1 to 4096", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +77,7 @@ public sealed class ServeOptionsTests
     {
         var output = new StringWriter();
         Assert.Equal(0, CliApplication.Run(["serve", "--help"], output, new StringWriter()));
-        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--snapshot-every", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
+        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--snapshot-every", "--read-concurrency", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
         {
             Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
         }
