@@ -32,6 +32,11 @@ internal sealed class PeerSender
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // The consensus loop's TryWrite resumes an idle sender on the loop's own thread, which frames the batch
+            // and hands it to the HTTP/2 connection at once: no thread-pool hop (a wake-up of a parked worker) on the
+            // path of every append and acknowledgement. The sender gives the thread back at its first await that
+            // does not complete at once; it touches no loop state, and its failure path only queues work for the host.
+            AllowSynchronousContinuations = true,
         });
     }
 
