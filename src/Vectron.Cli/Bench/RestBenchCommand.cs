@@ -97,21 +97,83 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
         }
         double indexSeconds = clock.Elapsed.TotalSeconds;
 
-        var table = new ResultTable(output, "ef", "REST QPS", "p50 ms", "p99 ms", "recall@10", "in-process QPS", "REST / in-process");
-        table.WriteHeader(data,
-            ("server", string.Create(CultureInfo.InvariantCulture, $"vectron serve in process, {options.Shards} shards, {options.Clients} HTTP clients; in-process baseline {options.BaselineThreads} threads")),
-            ("import", string.Create(CultureInfo.InvariantCulture, $"wait=true {waitRate:0} points/s; without wait {acknowledgedRate:0} points/s acknowledged, {appliedRate:0} points/s applied; indexed {indexSeconds:0.0} s later")));
         var collection = node.Placement.Current.Collections[Collection];
+        var rows = new List<(int Ef, double Qps, double P50, double P99, double Recall, double SameShards)>();
         foreach (int ef in options.Ef)
         {
             var (qps, p50, p99, recall) = await RestSearchAsync(client, data, ef).ConfigureAwait(false);
             InProcessQps(node, collection, data, ef, Math.Min(1, options.Seconds)); // warm-up (JIT tiers)
-            double baseline = InProcessQps(node, collection, data, ef, options.Seconds);
-            table.WriteRow(ef.ToString(CultureInfo.InvariantCulture), qps.ToString("0", CultureInfo.InvariantCulture),
-                p50.ToString("0.00", CultureInfo.InvariantCulture), p99.ToString("0.00", CultureInfo.InvariantCulture),
-                recall.ToString("0.000", CultureInfo.InvariantCulture), baseline.ToString("0", CultureInfo.InvariantCulture),
-                (qps / baseline).ToString("0.00", CultureInfo.InvariantCulture));
+            rows.Add((ef, qps, p50, p99, recall, InProcessQps(node, collection, data, ef, options.Seconds)));
         }
+
+        // The stricter baseline: one index over all points (the shards' m and ef_construct), no shards, no HTTP.
+        diagnostics.WriteLine($"building the bare index (one graph over all {n} points, {options.BaselineThreads} threads) ...");
+        var shard = (ShardStateMachine)node.Shard(collection.ShardGroups[0])!.Machine!;
+        var bareOptions = shard.Options.ToHnswOptions() with { Seed = 1 };
+        using var bare = IndexBuilder.Build(data.Base, bareOptions, options.BaselineThreads, out double bareBuildSeconds);
+
+        var table = new ResultTable(output, "ef", "REST QPS", "p50 ms", "p99 ms", "p99/p50", "recall@10", "same shards QPS", "REST / same",
+            "bare QPS", "bare recall", "REST / bare");
+        table.WriteHeader(data,
+            ("server", string.Create(CultureInfo.InvariantCulture, $"vectron serve in process, {options.Shards} shards, {options.Clients} HTTP clients; in-process baselines on {options.BaselineThreads} threads: the same shards (no HTTP, no JSON) and a bare index over all points (built in {bareBuildSeconds:0.0} s)")),
+            ("import", string.Create(CultureInfo.InvariantCulture, $"wait=true {waitRate:0} points/s; without wait {acknowledgedRate:0} points/s acknowledged, {appliedRate:0} points/s applied; indexed {indexSeconds:0.0} s later")));
+        foreach (var row in rows)
+        {
+            BareQps(bare, data, row.Ef, Math.Min(1, options.Seconds)); // warm-up
+            var (bareQps, bareRecall) = (BareQps(bare, data, row.Ef, options.Seconds), BareRecall(bare, data, row.Ef));
+            table.WriteRow(row.Ef.ToString(CultureInfo.InvariantCulture), row.Qps.ToString("0", CultureInfo.InvariantCulture),
+                row.P50.ToString("0.00", CultureInfo.InvariantCulture), row.P99.ToString("0.00", CultureInfo.InvariantCulture),
+                (row.P99 / row.P50).ToString("0.0", CultureInfo.InvariantCulture),
+                row.Recall.ToString("0.000", CultureInfo.InvariantCulture), row.SameShards.ToString("0", CultureInfo.InvariantCulture),
+                (row.Qps / row.SameShards).ToString("0.00", CultureInfo.InvariantCulture),
+                bareQps.ToString("0", CultureInfo.InvariantCulture), bareRecall.ToString("0.000", CultureInfo.InvariantCulture),
+                (row.Qps / bareQps).ToString("0.00", CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Queries/s of the bare index on the baseline threads, one query at a time per thread.</summary>
+    private double BareQps(HnswIndex index, Dataset data, int ef, double seconds)
+    {
+        long next = 0, done = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var clock = Stopwatch.StartNew();
+        var parameters = new SearchParameters { Ef = ef };
+        var threads = Enumerable.Range(0, options.BaselineThreads).Select(_ => new Thread(() =>
+        {
+            var hits = new SearchHit[K];
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                int q = (int)(Interlocked.Increment(ref next) % data.Queries.Rows);
+                index.Search(data.Queries.Row(q), K, hits, parameters);
+                Interlocked.Increment(ref done);
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+        return done / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double BareRecall(HnswIndex index, Dataset data, int ef)
+    {
+        var hits = new SearchHit[K];
+        var parameters = new SearchParameters { Ef = ef };
+        double found = 0;
+        for (int q = 0; q < data.Queries.Rows; q++)
+        {
+            int count = index.Search(data.Queries.Row(q), K, hits, parameters);
+            var truth = data.GroundTruth.Row(q)[..K];
+            for (int i = 0; i < count; i++)
+            {
+                found += truth.Contains((int)hits[i].Key) ? 1 : 0;
+            }
+        }
+        return found / (K * (double)data.Queries.Rows);
     }
 
     private async Task<(double Qps, double P50, double P99, double Recall)> RestSearchAsync(HttpClient client, Dataset data, int ef)

@@ -28,7 +28,7 @@ internal sealed record RestBenchOptions
     public int BaselineThreads { get; init; } = 2;
 
     /// <summary>The hnsw_ef values searched with.</summary>
-    public int[] Ef { get; init; } = [64, 128];
+    public int[] Ef { get; init; } = [16, 32, 64, 128];
 
     /// <summary>Seconds per search measurement.</summary>
     public double Seconds { get; init; } = 5;
@@ -47,7 +47,7 @@ internal sealed record RestBenchOptions
             Batch = list.GetInt32("batch", 500, 1, 100_000),
             Clients = list.GetInt32("clients", 8, 1, 1024),
             BaselineThreads = list.GetInt32("baseline-threads", 2, 1, 1024),
-            Ef = list.GetInt32List("ef", [64, 128], 1, 100_000),
+            Ef = list.GetInt32List("ef", [16, 32, 64, 128], 1, 100_000),
             Seconds = list.GetDouble("seconds", 5, 0.1, 3600),
             Directory = list.GetString("dir"),
         };

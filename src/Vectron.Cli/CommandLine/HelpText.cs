@@ -104,7 +104,9 @@ internal static class HelpText
         Starts the node and the REST gateway in this process (real HTTP on a loopback port), imports
         the dataset through REST (first half with wait=true, second half without), waits for the
         indexers, then measures search QPS, p50/p99 latency and recall@10 per ef with concurrent HTTP
-        clients, beside the same shards searched in process (no HTTP, no JSON).
+        clients, beside two in-process baselines on --baseline-threads threads: the same shards
+        searched without HTTP or JSON, and a bare index (one graph over all points, the shards' m and
+        ef_construct, no shards) — its QPS and recall at the same ef.
 
         Options:
           --dataset DIR          Dataset folder (texmex .fvecs/.ivecs/.bvecs); default: generated
@@ -117,7 +119,7 @@ internal static class HelpText
           --batch N              Points per upsert request (default 500)
           --clients N            Concurrent HTTP clients while searching (default 8)
           --baseline-threads N   Threads of the in-process baseline (default 2)
-          --ef LIST              hnsw_ef values (default 64,128)
+          --ef LIST              hnsw_ef values (default 16,32,64,128)
           --seconds S            Seconds per search measurement (default 5)
           --dir DIR              The server's data directory (default: a temporary one, deleted after)
 

@@ -21,8 +21,9 @@ public sealed partial class RestBenchCommandTests
         Assert.Equal(["16", "64"], rows.Select(row => row.Groups[1].Value).ToArray());
         foreach (Match row in rows)
         {
-            // A small exact-enough set: both paths find the true neighbours.
+            // A small exact-enough set: the REST path and the bare index both find the true neighbours.
             Assert.True(double.Parse(row.Groups[2].Value, CultureInfo.InvariantCulture) >= 0.9, text);
+            Assert.True(double.Parse(row.Groups[3].Value, CultureInfo.InvariantCulture) >= 0.9, text);
         }
     }
 
@@ -35,7 +36,7 @@ public sealed partial class RestBenchCommandTests
         Assert.Contains("--baseline-threads N", stdout.ToString(), StringComparison.Ordinal);
     }
 
-    // ef, REST QPS, p50, p99, recall, in-process QPS, ratio.
-    [GeneratedRegex(@"^\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s+\d+\s+[\d.]+\s*$", RegexOptions.Multiline)]
+    // ef, REST QPS, p50, p99, p99/p50, recall, same-shards QPS, ratio, bare QPS, bare recall, ratio.
+    [GeneratedRegex(@"^\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s+\d+\s+[\d.]+\s+\d+\s+([\d.]+)\s+[\d.]+\s*$", RegexOptions.Multiline)]
     private static partial Regex Row();
 }
