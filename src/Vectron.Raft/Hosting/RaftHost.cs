@@ -13,8 +13,10 @@ namespace Vectron.Raft.Hosting;
 /// each group's apply lane and advances the groups.
 /// </summary>
 /// <remarks>
-/// <para>Threads: only <see cref="Start"/> starts any (the loop and a tick timer). Without it the
-/// host is driven synchronously by <see cref="ProcessOnce"/> and <see cref="AddTicks"/> (the
+/// <para>Threads: only <see cref="Start"/> starts any (a tick timer). The loop has no thread of its
+/// own: a thread that queues work while the loop is idle runs it (<see cref="Signal"/>), so a
+/// proposal or a received message is stepped without a thread-pool wake-up. Without <see cref="Start"/>
+/// the host is driven synchronously by <see cref="ProcessOnce"/> and <see cref="AddTicks"/> (the
 /// deterministic simulation). The client methods are thread-safe; they queue work for the loop.</para>
 /// <para>Quiescence: a group with no activity (anything but heartbeats) for
 /// <see cref="RaftHostOptions.QuiesceAfterTicks"/> ticks, a known leader, and (on the leader) every
@@ -39,9 +41,20 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     private readonly ConcurrentQueue<Func<ValueTask>> _commands = new();
     private readonly ConcurrentQueue<RaftMessageBatch> _incoming = new();
     private readonly ConcurrentQueue<(ulong From, SnapshotChunk Chunk)> _incomingChunks = new();
-    private readonly SemaphoreSlim _signal = new(0);
-    private int _signaled;
     private long _pendingTicks;
+
+    // Who runs the loop (see Signal): idle, driving, driving with more work signalled, or stopped for good.
+    private const int Idle = 0;
+    private const int Driving = 1;
+    private const int DrivingSignaled = 2;
+    private const int Halted = 3;
+    private int _driveState;
+    private Task _driveDone = Task.CompletedTask;
+
+    // Set on a thread while it runs the synchronous start of a drive: a host's loop never starts another host's
+    // drive inline on the same stack (an in-memory transport delivers as it sends); that one goes to the pool.
+    [ThreadStatic]
+    private static bool _startingDrive;
 
     // Operations waiting for an outcome, completed from the loop or the apply lanes.
     private readonly ConcurrentDictionary<(ulong Group, ulong Client, ulong Request), PendingProposal> _proposals = new();
@@ -68,7 +81,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
 
     private CancellationTokenSource? _stopping;
     private ITimer? _timer;
-    private Task? _loop;
+    private volatile bool _started;
     private volatile bool _stopped;
 
     /// <summary>Creates a host and binds it to <paramref name="transport"/>; no thread starts until <see cref="Start"/>.</summary>
@@ -106,18 +119,21 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     /// <summary>Ticks processed so far.</summary>
     internal long CurrentTick => Interlocked.Read(ref _tick);
 
-    /// <summary>Starts the consensus loop and the tick timer (<see cref="RaftHostOptions.TickInterval"/> on the options' clock).</summary>
+    /// <summary>
+    /// Starts the consensus loop and the tick timer (<see cref="RaftHostOptions.TickInterval"/> on the options' clock).
+    /// The loop has no thread of its own: whoever brings it work while it is idle runs it (see <see cref="Signal"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">Already started or stopped.</exception>
     public void Start()
     {
-        if (_loop is not null || _stopped)
+        if (_started || _stopped)
         {
             throw new InvalidOperationException("the host was already started or stopped");
         }
         _stopping = new CancellationTokenSource();
-        var token = _stopping.Token;
-        _loop = Task.Factory.StartNew(() => RunLoopAsync(token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _started = true;
         _timer = _time.CreateTimer(static state => ((RaftHost)state!).AddTicks(1), this, _options.TickInterval, _options.TickInterval);
+        Signal(); // work posted before Start
     }
 
     /// <summary>Stops the loop and the timer; operations still waiting end with <see cref="RaftOutcome.Stopped"/>.</summary>
@@ -132,16 +148,26 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
-        if (_stopping is not null && _loop is not null)
+        if (_stopping is not null)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
-            try
+            // Take the loop for good: wait out a running drive; afterwards none can start.
+            while (true)
             {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The loop was waiting for work.
+                int state = Interlocked.CompareExchange(ref _driveState, Halted, Idle);
+                if (state is Idle or Halted)
+                {
+                    break;
+                }
+                var running = Volatile.Read(ref _driveDone);
+                if (running.IsCompleted)
+                {
+                    await Task.Yield(); // a drive is starting and has not published its task yet
+                }
+                else
+                {
+                    await running.ConfigureAwait(false);
+                }
             }
             _stopping.Dispose();
         }
@@ -154,7 +180,6 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         Metrics.Dispose();
-        _signal.Dispose();
     }
 
     /// <summary>
@@ -272,21 +297,31 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     /// <summary>The group as the loop holds it (tests and the simulation, from the driving thread only).</summary>
     internal RaftGroup? GroupOf(ulong groupId) => _groups.GetValueOrDefault(groupId);
 
-    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs loop iterations until no work is left, then goes idle; if work was signalled meanwhile, runs on. Only one
+    /// drive runs at a time (<see cref="_driveState"/>), so the loop's state stays single-threaded.
+    /// </summary>
+    private async Task DriveAsync(TaskCompletionSource done, CancellationToken cancellationToken)
     {
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _signaled, 0);
+                Volatile.Write(ref _driveState, Driving);
                 while (await ProcessOnceAsync(cancellationToken).ConfigureAwait(false))
                 {
                 }
+                // Idle unless someone signalled since the write above (their work is queued: run again).
+                if (Interlocked.CompareExchange(ref _driveState, Idle, Driving) == Driving)
+                {
+                    return;
+                }
             }
+            Volatile.Write(ref _driveState, Idle);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Volatile.Write(ref _driveState, Idle);
         }
 #pragma warning disable CA1031 // A failed loop (a storage failure) must not vanish silently: log and fail every caller.
         catch (Exception exception)
@@ -294,7 +329,12 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         {
             RaftHostLog.LoopFailed(_logger, exception, NodeId);
             _stopped = true;
+            Volatile.Write(ref _driveState, Halted);
             FailEverything(RaftOutcome.Stopped);
+        }
+        finally
+        {
+            done.TrySetResult();
         }
     }
 
@@ -310,11 +350,64 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         Signal();
     }
 
+    /// <summary>
+    /// Tells the loop there is work (already queued). When the loop is idle the caller runs it, on its own thread,
+    /// until the loop's first wait (the log write): no thread-pool wake-up between a proposal or a received message
+    /// and its step. When a drive is running, it is told to look again before it goes idle. Before
+    /// <see cref="Start"/> (and in the simulation, which calls <see cref="ProcessOnce"/>) nothing runs.
+    /// </summary>
     private void Signal()
     {
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        if (!_started)
         {
-            _signal.Release();
+            return;
+        }
+        while (true)
+        {
+            switch (Volatile.Read(ref _driveState))
+            {
+                case Idle:
+                    if (Interlocked.CompareExchange(ref _driveState, Driving, Idle) == Idle)
+                    {
+                        BeginDrive();
+                        return;
+                    }
+                    break;
+                case Driving:
+                    if (Interlocked.CompareExchange(ref _driveState, DrivingSignaled, Driving) == Driving)
+                    {
+                        return;
+                    }
+                    break;
+                default:
+                    return; // already signalled, or halted
+            }
+        }
+    }
+
+    private void BeginDrive()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _driveDone, done.Task);
+        var token = _stopping!.Token;
+        if (_startingDrive)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Host.StartDriveHere(state.Done, state.Token), (Host: this, Token: token, Done: done), preferLocal: false);
+            return;
+        }
+        StartDriveHere(done, token);
+    }
+
+    private void StartDriveHere(TaskCompletionSource done, CancellationToken token)
+    {
+        _startingDrive = true;
+        try
+        {
+            _ = DriveAsync(done, token);
+        }
+        finally
+        {
+            _startingDrive = false;
         }
     }
 
