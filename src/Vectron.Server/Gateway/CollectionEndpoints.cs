@@ -200,7 +200,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
             throw ApiException.BadField("field_schema", $"unknown schema `{schemaName}` (keyword, integer, float, bool, datetime, uuid, text)");
         }
         await ProposeAsync(new SetPayloadIndexCommand(collection.Name, field, schema.ToName()), call).ConfigureAwait(false);
-        await collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), wait: true, call.Aborted).ConfigureAwait(false);
+        await collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), call.Aborted).ConfigureAwait(false);
         await WriteUpdateResultAsync(call, completed: true).ConfigureAwait(false);
     }
 
@@ -210,7 +210,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         call.QueryFlag("wait", false); // validated; index changes are always waited for
         string field = call.Route("field_name");
         await ProposeAsync(new DropPayloadIndexCommand(collection.Name, field), call).ConfigureAwait(false);
-        await collections.BroadcastAsync(collection, new DeletePayloadIndex(field), wait: true, call.Aborted).ConfigureAwait(false);
+        await collections.BroadcastAsync(collection, new DeletePayloadIndex(field), call.Aborted).ConfigureAwait(false);
         await WriteUpdateResultAsync(call, completed: true).ConfigureAwait(false);
     }
 

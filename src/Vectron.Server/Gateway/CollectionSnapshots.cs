@@ -150,7 +150,7 @@ public sealed class CollectionSnapshots
         {
             if (PayloadSchemaTypes.TryParse(schemaName, out var schema))
             {
-                await _collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), wait: true, cancellationToken).ConfigureAwait(false);
+                await _collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), cancellationToken).ConfigureAwait(false);
             }
         }
         for (int shard = 0; shard < shards.Count; shard++)
@@ -183,7 +183,7 @@ public sealed class CollectionSnapshots
                 (perShard[point.Id.ShardOf(perShard.Length)] ??= []).Add(new PointWrite(point.Id, point.Vector!, point.Payload));
             }
             var commands = perShard.Select(list => list is null ? null : (ShardCommand)new UpsertPoints(list)).ToArray();
-            await _collections.WriteAsync(collection, commands, wait: true, cancellationToken).ConfigureAwait(false);
+            await _collections.WriteAsync(collection, commands, cancellationToken).ConfigureAwait(false);
             offset = page.NextOffset;
         }
         while (offset is not null);
