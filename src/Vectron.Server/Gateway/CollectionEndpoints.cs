@@ -70,6 +70,10 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         using var body = await call.ReadJsonAsync().ConfigureAwait(false);
         var current = node.Placement.Current.Collections.GetValueOrDefault(name) ?? throw ApiException.CollectionNotFound(name);
         await ProposeAsync(CollectionRequests.ParseUpdate(name, body.RootElement, current.Config), call).ConfigureAwait(false);
+        // Then every shard gets the new index settings through its own log (it rebuilds its graph in
+        // the background); a crash before this is finished by the node's next start.
+        var (updated, results) = await node.SyncIndexSettingsAsync(name, onlyWhereDifferent: false, call.Aborted).ConfigureAwait(false);
+        CollectionRouter.Collect(updated ?? throw ApiException.CollectionNotFound(name), results);
         await call.OkTrueAsync().ConfigureAwait(false);
     }
 

@@ -141,7 +141,14 @@ public sealed class CollectionRouter : IDisposable
             Shard(collection, shard);
             tasks.Add(_node.ProposeAsync(collection.ShardGroups[shard], ShardCommandCodec.Encode(command), cancellationToken));
         }
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return Collect(collection, await Task.WhenAll(tasks).ConfigureAwait(false));
+    }
+
+    /// <summary>The total count of the shards' results; throws the first failure (Raft outcome or the shard's rejection) as an <see cref="ApiException"/>.</summary>
+    public static long Collect(CollectionRecord collection, IReadOnlyList<RaftResult<ReadOnlyMemory<byte>>> results)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(results);
         long count = 0;
         ApiException? failure = null;
         foreach (var result in results)

@@ -25,4 +25,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Reconciling shard groups with the placement state failed")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Proposing the index settings of collection {Collection} to group {Group}")]
+    public static partial void IndexSettingsProposed(ILogger logger, string collection, ulong group);
 }

@@ -17,7 +17,7 @@ namespace Vectron.Server.Node;
 /// reconciler that starts and retires shard groups to match the placement state.
 /// </summary>
 /// <remarks>Thread-safe. Start with <see cref="StartAsync"/>; dispose to stop (the host stops, then the log closes).</remarks>
-public sealed class VectronNode : IAsyncDisposable
+public sealed partial class VectronNode : IAsyncDisposable
 {
     /// <summary>This node's id (the only member of every group).</summary>
     public const ulong NodeId = 1;
@@ -31,6 +31,7 @@ public sealed class VectronNode : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, ShardSlot> _shards = new();
     private readonly SemaphoreSlim _reconcileSignal = new(0);
     private readonly SemaphoreSlim _reconcileGate = new(1, 1);
+    private readonly SemaphoreSlim _indexSettingsGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ulong _clientId;
     private long _nextRequestId;
@@ -356,6 +357,12 @@ public sealed class VectronNode : IAsyncDisposable
                     return;
                 }
             }
+            // A crash between a collection update and its shard commands leaves shards on the old
+            // index settings: every shard has applied its log now, so compare and finish the job.
+            foreach (string name in Placement.Current.Collections.Keys)
+            {
+                await SyncIndexSettingsAsync(name, onlyWhereDifferent: true, cancellationToken).ConfigureAwait(false);
+            }
             _ready = true;
         }
         catch (OperationCanceledException)
@@ -387,5 +394,6 @@ public sealed class VectronNode : IAsyncDisposable
         _stopping.Dispose();
         _reconcileSignal.Dispose();
         _reconcileGate.Dispose();
+        _indexSettingsGate.Dispose();
     }
 }
