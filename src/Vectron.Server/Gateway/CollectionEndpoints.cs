@@ -31,6 +31,10 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
             writer.WriteStartArray("collections");
             foreach (string name in state.Collections.Keys)
             {
+                if (PlacementState.IsHidden(name))
+                {
+                    continue;
+                }
                 writer.WriteStartObject();
                 writer.WriteString("name", name);
                 writer.WriteEndObject();
@@ -68,7 +72,8 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
     {
         string name = call.Route("name");
         using var body = await call.ReadJsonAsync().ConfigureAwait(false);
-        var current = node.Placement.Current.Collections.GetValueOrDefault(name) ?? throw ApiException.CollectionNotFound(name);
+        var current = (PlacementState.IsHidden(name) ? null : node.Placement.Current.Collections.GetValueOrDefault(name))
+            ?? throw ApiException.CollectionNotFound(name);
         await ProposeAsync(CollectionRequests.ParseUpdate(name, body.RootElement, current.Config), call).ConfigureAwait(false);
         // Then every shard gets the new index settings through its own log (it rebuilds its graph in
         // the background); a crash before this is finished by the node's next start.
@@ -80,7 +85,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
     private async Task Delete(ApiCall call)
     {
         string name = call.Route("name");
-        if (!node.Placement.Current.Collections.ContainsKey(name))
+        if (PlacementState.IsHidden(name) || !node.Placement.Current.Collections.ContainsKey(name))
         {
             // Qdrant answers a delete of a missing collection with result false.
             await call.OkAsync(static writer => writer.WriteBooleanValue(false)).ConfigureAwait(false);

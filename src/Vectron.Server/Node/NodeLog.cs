@@ -28,4 +28,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Proposing the index settings of collection {Collection} to group {Group}")]
     public static partial void IndexSettingsProposed(ILogger logger, string collection, ulong group);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Removed {Collection}, left by a snapshot recovery that did not finish; the collection it was to replace is unchanged")]
+    public static partial void AbandonedRecoveryRemoved(ILogger logger, string collection);
 }

@@ -141,6 +141,8 @@ public sealed partial class VectronNode : IAsyncDisposable
         }
         var state = Placement.Current;
         NodeLog.PlacementReady(_logger, state.Epoch, state.Collections.Count);
+        await RemoveAbandonedRecoveriesAsync(state, cancellationToken).ConfigureAwait(false);
+        state = Placement.Current;
         await RemoveRetiredDataAsync(state, cancellationToken).ConfigureAwait(false);
         Placement.Changed += _ => _reconcileSignal.Release();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
@@ -295,6 +297,29 @@ public sealed partial class VectronNode : IAsyncDisposable
         finally
         {
             _reconcileGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes the hidden collections of snapshot recoveries a crash interrupted (none can be running:
+    /// the gateway starts after the node), before their groups start; their data goes with the
+    /// retired groups'. The collection each was to replace was never touched.
+    /// </summary>
+    private async Task RemoveAbandonedRecoveriesAsync(PlacementState state, CancellationToken cancellationToken)
+    {
+        foreach (string name in state.Collections.Keys)
+        {
+            if (!PlacementState.IsHidden(name))
+            {
+                continue;
+            }
+            var result = await ProposeAsync(PlacementState.PlacementGroupId, PlacementCodec.Encode(new DeleteCollectionCommand(name)), cancellationToken)
+                .ConfigureAwait(false);
+            if (!result.IsOk || !PlacementCodec.DecodeOutcome(result.Value.Span).IsOk)
+            {
+                throw new IOException($"could not remove the collection `{name}` of an interrupted snapshot recovery ({result.Outcome})");
+            }
+            NodeLog.AbandonedRecoveryRemoved(_logger, name);
         }
     }
 
