@@ -386,7 +386,15 @@ public sealed partial class VectronNode : IAsyncDisposable
             // index settings: every shard has applied its log now, so compare and finish the job.
             foreach (string name in Placement.Current.Collections.Keys)
             {
-                await SyncIndexSettingsAsync(name, onlyWhereDifferent: true, cancellationToken).ConfigureAwait(false);
+                var (_, results) = await SyncIndexSettingsAsync(name, onlyWhereDifferent: true, cancellationToken).ConfigureAwait(false);
+                foreach (var result in results)
+                {
+                    if (!result.IsOk || (!result.Value.IsEmpty && Worker.ShardCommandCodec.DecodeResult(result.Value.Span) is { IsApplied: false }))
+                    {
+                        // The shard keeps serving with its old settings; the next update or start tries again.
+                        NodeLog.IndexSettingsNotApplied(_logger, name, result.Outcome.ToString());
+                    }
+                }
             }
             _ready = true;
         }
