@@ -554,8 +554,8 @@ internal static class HelpText
           --batch N              Points per request (default 256)
           --parallel N           Requests in flight (default 4)
           --id-offset N          Added to row numbers to make ids (default 0)
-          --no-wait              Do not wait for points to be applied (wait=false); the checkpoint then
-                                 counts points committed but perhaps not yet searchable
+          --no-wait              Send wait=false (answered "acknowledged"; Vectron still answers only
+                                 once the points are committed and applied)
           --retries N            Tries of a batch after a transient failure, with backoff (default 8)
           --timeout-seconds S    Per request (default 60)
           --checkpoint PATH      Where progress is kept (default ./.vectron-import/NAME-FILE-HASH.json)

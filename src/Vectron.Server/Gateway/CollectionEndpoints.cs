@@ -31,6 +31,10 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
             writer.WriteStartArray("collections");
             foreach (string name in state.Collections.Keys)
             {
+                if (PlacementState.IsHidden(name))
+                {
+                    continue;
+                }
                 writer.WriteStartObject();
                 writer.WriteString("name", name);
                 writer.WriteEndObject();
@@ -68,15 +72,20 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
     {
         string name = call.Route("name");
         using var body = await call.ReadJsonAsync().ConfigureAwait(false);
-        var current = node.Placement.Current.Collections.GetValueOrDefault(name) ?? throw ApiException.CollectionNotFound(name);
+        var current = (PlacementState.IsHidden(name) ? null : node.Placement.Current.Collections.GetValueOrDefault(name))
+            ?? throw ApiException.CollectionNotFound(name);
         await ProposeAsync(CollectionRequests.ParseUpdate(name, body.RootElement, current.Config), call).ConfigureAwait(false);
+        // Then every shard gets the new index settings through its own log (it rebuilds its graph in
+        // the background); a crash before this is finished by the node's next start.
+        var (updated, results) = await node.SyncIndexSettingsAsync(name, onlyWhereDifferent: false, call.Aborted).ConfigureAwait(false);
+        CollectionRouter.Collect(updated ?? throw ApiException.CollectionNotFound(name), results);
         await call.OkTrueAsync().ConfigureAwait(false);
     }
 
     private async Task Delete(ApiCall call)
     {
         string name = call.Route("name");
-        if (!node.Placement.Current.Collections.ContainsKey(name))
+        if (PlacementState.IsHidden(name) || !node.Placement.Current.Collections.ContainsKey(name))
         {
             // Qdrant answers a delete of a missing collection with result false.
             await call.OkAsync(static writer => writer.WriteBooleanValue(false)).ConfigureAwait(false);
@@ -200,7 +209,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
             throw ApiException.BadField("field_schema", $"unknown schema `{schemaName}` (keyword, integer, float, bool, datetime, uuid, text)");
         }
         await ProposeAsync(new SetPayloadIndexCommand(collection.Name, field, schema.ToName()), call).ConfigureAwait(false);
-        await collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), wait: true, call.Aborted).ConfigureAwait(false);
+        await collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), call.Aborted).ConfigureAwait(false);
         await WriteUpdateResultAsync(call, completed: true).ConfigureAwait(false);
     }
 
@@ -210,7 +219,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         call.QueryFlag("wait", false); // validated; index changes are always waited for
         string field = call.Route("field_name");
         await ProposeAsync(new DropPayloadIndexCommand(collection.Name, field), call).ConfigureAwait(false);
-        await collections.BroadcastAsync(collection, new DeletePayloadIndex(field), wait: true, call.Aborted).ConfigureAwait(false);
+        await collections.BroadcastAsync(collection, new DeletePayloadIndex(field), call.Aborted).ConfigureAwait(false);
         await WriteUpdateResultAsync(call, completed: true).ConfigureAwait(false);
     }
 

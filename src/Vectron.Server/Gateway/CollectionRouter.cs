@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Vectron.Raft.Hosting;
 using Vectron.Server.Model;
 using Vectron.Server.Node;
@@ -15,16 +14,14 @@ namespace Vectron.Server.Gateway;
 public sealed class CollectionRouter : IDisposable
 {
     private readonly VectronNode _node;
-    private readonly ILogger _logger;
     private readonly SemaphoreSlim _readSlots;
     private long _lastOperationId;
 
     /// <summary>Routes through <paramref name="node"/>; at most <paramref name="readConcurrency"/> shard reads run at once (the rest wait in arrival order).</summary>
-    public CollectionRouter(VectronNode node, ILogger logger, int readConcurrency)
+    public CollectionRouter(VectronNode node, int readConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(readConcurrency, 1);
         _node = node;
-        _logger = logger;
         _readSlots = new SemaphoreSlim(readConcurrency, readConcurrency);
     }
 
@@ -117,17 +114,23 @@ public sealed class CollectionRouter : IDisposable
     }
 
     /// <summary>
-    /// Proposes one command per shard (null entries: nothing for that shard), in parallel. With
-    /// <paramref name="wait"/> it returns once every command applied and throws the first rejection;
-    /// without, it returns once the commands are handed to Raft (failures are logged).
+    /// Proposes one command per shard (null entries: nothing for that shard), in parallel, and
+    /// returns once every command is committed and applied, throwing the first rejection.
     /// </summary>
+    /// <remarks>
+    /// Qdrant's <c>wait=false</c> answers once the write is in its WAL, before it is applied. The Raft
+    /// host has no signal between "committed" and "applied" and applying is immediate (indexing is in
+    /// the background either way), so a write without <c>wait</c> waits for the same result as one
+    /// with it and only its answer differs (<c>acknowledged</c>). An answered write is therefore
+    /// always durable (committed = fsynced by a quorum), and its rejection is reported to the client.
+    /// Answering before the commit would let a crash lose an acknowledged write.
+    /// </remarks>
     /// <returns>The total count the shards reported (points affected).</returns>
-    public async Task<long> WriteAsync(CollectionRecord collection, IReadOnlyList<ShardCommand?> perShard, bool wait, CancellationToken cancellationToken)
+    public async Task<long> WriteAsync(CollectionRecord collection, IReadOnlyList<ShardCommand?> perShard, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(perShard);
         var tasks = new List<Task<RaftResult<ReadOnlyMemory<byte>>>>();
-        var groups = new List<ulong>();
         for (int shard = 0; shard < perShard.Count; shard++)
         {
             if (perShard[shard] is not { } command)
@@ -136,18 +139,16 @@ public sealed class CollectionRouter : IDisposable
             }
             // Fail before proposing anything if a shard is not running (collection deleted or starting).
             Shard(collection, shard);
-            groups.Add(collection.ShardGroups[shard]);
-            tasks.Add(_node.ProposeAsync(collection.ShardGroups[shard], ShardCommandCodec.Encode(command), wait ? cancellationToken : CancellationToken.None));
+            tasks.Add(_node.ProposeAsync(collection.ShardGroups[shard], ShardCommandCodec.Encode(command), cancellationToken));
         }
-        if (!wait)
-        {
-            for (int i = 0; i < tasks.Count; i++)
-            {
-                _ = ObserveAsync(groups[i], tasks[i]);
-            }
-            return 0;
-        }
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return Collect(collection, await Task.WhenAll(tasks).ConfigureAwait(false));
+    }
+
+    /// <summary>The total count of the shards' results; throws the first failure (Raft outcome or the shard's rejection) as an <see cref="ApiException"/>.</summary>
+    public static long Collect(CollectionRecord collection, IReadOnlyList<RaftResult<ReadOnlyMemory<byte>>> results)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(results);
         long count = 0;
         ApiException? failure = null;
         foreach (var result in results)
@@ -194,25 +195,11 @@ public sealed class CollectionRouter : IDisposable
     }
 
     /// <summary>The same command for every shard.</summary>
-    public Task<long> BroadcastAsync(CollectionRecord collection, ShardCommand command, bool wait, CancellationToken cancellationToken)
+    public Task<long> BroadcastAsync(CollectionRecord collection, ShardCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         var perShard = new ShardCommand?[collection.ShardGroups.Length];
         Array.Fill(perShard, command);
-        return WriteAsync(collection, perShard, wait, cancellationToken);
-    }
-
-    private async Task ObserveAsync(ulong group, Task<RaftResult<ReadOnlyMemory<byte>>> task)
-    {
-        // Nobody waits for this write: a failure can only be logged.
-        var result = await task.ConfigureAwait(false);
-        if (!result.IsOk)
-        {
-            GatewayLog.UnwaitedWriteFailed(_logger, group, result.Outcome.ToString());
-        }
-        else if (!result.Value.IsEmpty && ShardCommandCodec.DecodeResult(result.Value.Span) is { IsApplied: false } rejected)
-        {
-            GatewayLog.UnwaitedWriteFailed(_logger, group, rejected.Message);
-        }
+        return WriteAsync(collection, perShard, cancellationToken);
     }
 }

@@ -12,12 +12,18 @@ namespace Vectron.Server.Gateway;
 /// <summary>
 /// Collection snapshots (Qdrant's <c>/collections/{name}/snapshots</c>): files under
 /// <c>{data}/collection-snapshots/{collection}/</c> in the format of <see cref="CollectionSnapshotFile"/>,
-/// each with a <c>.sha256</c> sidecar holding its checksum. Recovering replaces the collection: it is
-/// deleted (if it exists), created again with the snapshot's configuration and payload indexes, and
-/// every point of every shard section is upserted through Raft (so the recovered data is replicated
-/// and durable like any write; the HNSW graphs are rebuilt by the indexers).
+/// each with a <c>.sha256</c> sidecar holding its checksum. Recovering replaces the collection, all or
+/// nothing: a hidden collection (<see cref="PlacementState.HiddenPrefix"/>) is created with the
+/// snapshot's configuration and payload indexes, every point of every shard section is upserted
+/// into it through Raft (replicated and durable like any write; the HNSW graphs are rebuilt by the
+/// indexers), and only then one placement command (<see cref="ReplaceCollectionCommand"/>) gives it
+/// the collection's name, retiring the old collection's groups.
 /// </summary>
-/// <remarks>Recovery is not atomic: a crash in the middle leaves the collection with part of the points.</remarks>
+/// <remarks>
+/// Until that command commits, the old collection is untouched and serves reads and writes (writes
+/// made meanwhile are replaced with it). A failure deletes the hidden collection; after a crash the
+/// node deletes it at its next start.
+/// </remarks>
 public sealed class CollectionSnapshots
 {
     private const string Extension = ".snapshot";
@@ -53,7 +59,7 @@ public sealed class CollectionSnapshots
         }
         using var content = new MemoryStream();
         CollectionSnapshotFile.WriteHeader(content, new CollectionSnapshotFile.Header(collection.Name, now.ToUnixTimeMilliseconds(),
-            collection.ShardConfig, collection.PayloadIndexes, collection.ShardGroups.Length));
+            collection.Config, collection.PayloadIndexes, collection.ShardGroups.Length));
         for (int shard = 0; shard < collection.ShardGroups.Length; shard++)
         {
             // A save takes the shard's read lock: a consistent state, with applies held back meanwhile.
@@ -136,27 +142,58 @@ public sealed class CollectionSnapshots
             throw ApiException.BadField("snapshot", e.Message);
         }
         var node = _collections.Node;
-        if (node.Placement.Current.Collections.ContainsKey(name))
+        if (node.Placement.Current.Aliases.ContainsKey(name))
         {
-            await ProposeAsync(new DeleteCollectionCommand(name), cancellationToken).ConfigureAwait(false);
+            throw new ApiException(ApiErrorKind.Conflict, $"`{name}` is already an alias");
         }
-        await ProposeAsync(new CreateCollectionCommand(name, header.Config), cancellationToken).ConfigureAwait(false);
-        foreach (var (field, schema) in header.PayloadIndexes)
+        // Unique per attempt: concurrent recoveries of one name each build their own.
+        string hidden = PlacementState.HiddenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ":" + name;
+        await ProposeAsync(new CreateCollectionCommand(hidden, header.Config), cancellationToken).ConfigureAwait(false);
+        try
         {
-            await ProposeAsync(new SetPayloadIndexCommand(name, field, schema), cancellationToken).ConfigureAwait(false);
-        }
-        var collection = _collections.Resolve(name);
-        foreach (var (field, schemaName) in header.PayloadIndexes)
-        {
-            if (PayloadSchemaTypes.TryParse(schemaName, out var schema))
+            foreach (var (field, schema) in header.PayloadIndexes)
             {
-                await _collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), wait: true, cancellationToken).ConfigureAwait(false);
+                await ProposeAsync(new SetPayloadIndexCommand(hidden, field, schema), cancellationToken).ConfigureAwait(false);
             }
+            var collection = node.Placement.Current.Collections[hidden];
+            foreach (var (field, schemaName) in header.PayloadIndexes)
+            {
+                if (PayloadSchemaTypes.TryParse(schemaName, out var schema))
+                {
+                    await _collections.BroadcastAsync(collection, new CreatePayloadIndex(field, schema), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            for (int shard = 0; shard < shards.Count; shard++)
+            {
+                await ReplayShardAsync(collection, header.Config, shard, shards[shard], cancellationToken).ConfigureAwait(false);
+                shards[shard] = [];
+            }
+            // The switch: one placement command, so the name has either every recovered point or none.
+            await ProposeAsync(new ReplaceCollectionCommand(hidden, name), cancellationToken).ConfigureAwait(false);
         }
-        for (int shard = 0; shard < shards.Count; shard++)
+        catch
         {
-            await ReplayShardAsync(collection, header.Config, shard, shards[shard], cancellationToken).ConfigureAwait(false);
-            shards[shard] = [];
+            await DropHiddenAsync(hidden).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a failed recovery's hidden collection; if this fails too, the node's next start does it.</summary>
+    private async Task DropHiddenAsync(string hidden)
+    {
+        if (!_collections.Node.Placement.Current.Collections.ContainsKey(hidden))
+        {
+            return;
+        }
+        try
+        {
+            // Not the request's token: the request may have been cancelled, the cleanup should still run.
+            await _collections.Node.ProposePlacementAsync(new DeleteCollectionCommand(hidden), CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Best effort: the original failure is what the client must see.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
@@ -171,7 +208,7 @@ public sealed class CollectionSnapshots
         }
         catch (InvalidDataException e)
         {
-            throw ApiException.BadField("snapshot", $"shard {shard}: {e.Message} (the collection was re-created with the points of the shards before it)");
+            throw ApiException.BadField("snapshot", $"shard {shard}: {e.Message} (the collection is unchanged)");
         }
         PointId? offset = null;
         do
@@ -183,7 +220,7 @@ public sealed class CollectionSnapshots
                 (perShard[point.Id.ShardOf(perShard.Length)] ??= []).Add(new PointWrite(point.Id, point.Vector!, point.Payload));
             }
             var commands = perShard.Select(list => list is null ? null : (ShardCommand)new UpsertPoints(list)).ToArray();
-            await _collections.WriteAsync(collection, commands, wait: true, cancellationToken).ConfigureAwait(false);
+            await _collections.WriteAsync(collection, commands, cancellationToken).ConfigureAwait(false);
             offset = page.NextOffset;
         }
         while (offset is not null);

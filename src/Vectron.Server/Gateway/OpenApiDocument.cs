@@ -22,7 +22,7 @@ internal static class OpenApiDocument
         ["GET /collections"] = "List collections",
         ["GET /collections/{name}"] = "Collection info: status, points, indexed points, config, payload schema",
         ["PUT /collections/{name}"] = "Create a collection: vectors {size, distance}, shard_number, hnsw_config, quantization_config (scalar int8)",
-        ["PATCH /collections/{name}"] = "Update hnsw_config / quantization_config (optimizers_config accepted and ignored)",
+        ["PATCH /collections/{name}"] = "Update hnsw_config / quantization_config on every shard (graphs rebuilt in the background; optimizers_config accepted and ignored)",
         ["DELETE /collections/{name}"] = "Delete a collection and its aliases",
         ["GET /collections/{name}/exists"] = "Whether a collection exists",
         ["GET /aliases"] = "List all aliases",

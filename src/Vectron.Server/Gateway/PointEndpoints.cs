@@ -43,7 +43,7 @@ internal sealed class PointEndpoints(CollectionRouter collections)
         {
             commands[i] = perShard[i] is { } list ? new UpsertPoints(list) : null;
         }
-        await collections.WriteAsync(collection, commands, wait, call.Aborted).ConfigureAwait(false);
+        await collections.WriteAsync(collection, commands, call.Aborted).ConfigureAwait(false);
         await collections.WriteUpdateResultAsync(call, wait).ConfigureAwait(false);
     }
 
@@ -117,12 +117,12 @@ internal sealed class PointEndpoints(CollectionRouter collections)
         var selector = PointRequests.Selector(body.RootElement);
         if (selector.Filter is { } filter)
         {
-            await collections.BroadcastAsync(collection, new DeletePointsByFilter(filter), wait, call.Aborted).ConfigureAwait(false);
+            await collections.BroadcastAsync(collection, new DeletePointsByFilter(filter), call.Aborted).ConfigureAwait(false);
         }
         else
         {
             var commands = SplitIds(collection, selector.Ids!, ids => new DeletePoints(ids));
-            await collections.WriteAsync(collection, commands, wait, call.Aborted).ConfigureAwait(false);
+            await collections.WriteAsync(collection, commands, call.Aborted).ConfigureAwait(false);
         }
         await collections.WriteUpdateResultAsync(call, wait).ConfigureAwait(false);
     }
@@ -274,12 +274,12 @@ internal sealed class PointEndpoints(CollectionRouter collections)
     {
         if (selector.Filter is not null)
         {
-            await collections.BroadcastAsync(collection, create(selector), wait, call.Aborted).ConfigureAwait(false);
+            await collections.BroadcastAsync(collection, create(selector), call.Aborted).ConfigureAwait(false);
         }
         else
         {
             var commands = SplitIds(collection, selector.Ids!, ids => create(PointSelector.ForIds(ids)));
-            await collections.WriteAsync(collection, commands, wait, call.Aborted).ConfigureAwait(false);
+            await collections.WriteAsync(collection, commands, call.Aborted).ConfigureAwait(false);
         }
         await collections.WriteUpdateResultAsync(call, wait).ConfigureAwait(false);
     }

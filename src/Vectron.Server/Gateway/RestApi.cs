@@ -18,7 +18,7 @@ internal sealed class RestApi : IDisposable
         _node = node;
         Options = options;
         _logger = loggerFactory.CreateLogger<RestApi>();
-        Collections = new CollectionRouter(node, _logger, options.ReadConcurrency);
+        Collections = new CollectionRouter(node, options.ReadConcurrency);
     }
 
     public GatewayOptions Options { get; }

@@ -25,4 +25,13 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Reconciling shard groups with the placement state failed")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Proposing the index settings of collection {Collection} to group {Group}")]
+    public static partial void IndexSettingsProposed(ILogger logger, string collection, ulong group);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Removed {Collection}, left by a snapshot recovery that did not finish; the collection it was to replace is unchanged")]
+    public static partial void AbandonedRecoveryRemoved(ILogger logger, string collection);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A shard of collection {Collection} did not take the collection's index settings ({Outcome})")]
+    public static partial void IndexSettingsNotApplied(ILogger logger, string collection, string outcome);
 }

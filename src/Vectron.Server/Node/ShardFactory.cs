@@ -12,7 +12,8 @@ public static class ShardFactory
     public static ShardOptions OptionsFor(CollectionRecord collection, int shard)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        // The creation-time configuration: the shard's snapshots and index were built with it.
+        // The creation-time configuration: a shard starts from it and its log (or newest snapshot)
+        // brings it to the settings of later updates (ReconfigureIndex commands).
         var config = collection.ShardConfig;
         return new ShardOptions
         {
@@ -32,6 +33,14 @@ public static class ShardFactory
             // Each shard's level generator differs, as independent indexes would.
             Seed = 0x5EED_5A4D_0000_0001UL ^ collection.ShardGroups[shard],
         };
+    }
+
+    /// <summary>The shard command that gives a shard the index settings of <paramref name="config"/> (what a collection update changes).</summary>
+    public static ReconfigureIndex IndexSettingsFor(CollectionConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new ReconfigureIndex(config.Hnsw.M, config.Hnsw.EfConstruct,
+            config.Quantization is null ? ShardQuantization.None : ShardQuantization.Int8, config.Quantization?.AlwaysRam ?? true);
     }
 
     /// <summary>A factory for <see cref="VectronNode.StartAsync"/>.</summary>

@@ -17,7 +17,7 @@ namespace Vectron.Server.Node;
 /// reconciler that starts and retires shard groups to match the placement state.
 /// </summary>
 /// <remarks>Thread-safe. Start with <see cref="StartAsync"/>; dispose to stop (the host stops, then the log closes).</remarks>
-public sealed class VectronNode : IAsyncDisposable
+public sealed partial class VectronNode : IAsyncDisposable
 {
     /// <summary>This node's id (the only member of every group).</summary>
     public const ulong NodeId = 1;
@@ -31,6 +31,7 @@ public sealed class VectronNode : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, ShardSlot> _shards = new();
     private readonly SemaphoreSlim _reconcileSignal = new(0);
     private readonly SemaphoreSlim _reconcileGate = new(1, 1);
+    private readonly SemaphoreSlim _indexSettingsGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ulong _clientId;
     private long _nextRequestId;
@@ -140,6 +141,8 @@ public sealed class VectronNode : IAsyncDisposable
         }
         var state = Placement.Current;
         NodeLog.PlacementReady(_logger, state.Epoch, state.Collections.Count);
+        await RemoveAbandonedRecoveriesAsync(state, cancellationToken).ConfigureAwait(false);
+        state = Placement.Current;
         await RemoveRetiredDataAsync(state, cancellationToken).ConfigureAwait(false);
         Placement.Changed += _ => _reconcileSignal.Release();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
@@ -298,6 +301,29 @@ public sealed class VectronNode : IAsyncDisposable
     }
 
     /// <summary>
+    /// Deletes the hidden collections of snapshot recoveries a crash interrupted (none can be running:
+    /// the gateway starts after the node), before their groups start; their data goes with the
+    /// retired groups'. The collection each was to replace was never touched.
+    /// </summary>
+    private async Task RemoveAbandonedRecoveriesAsync(PlacementState state, CancellationToken cancellationToken)
+    {
+        foreach (string name in state.Collections.Keys)
+        {
+            if (!PlacementState.IsHidden(name))
+            {
+                continue;
+            }
+            var result = await ProposeAsync(PlacementState.PlacementGroupId, PlacementCodec.Encode(new DeleteCollectionCommand(name)), cancellationToken)
+                .ConfigureAwait(false);
+            if (!result.IsOk || !PlacementCodec.DecodeOutcome(result.Value.Span).IsOk)
+            {
+                throw new IOException($"could not remove the collection `{name}` of an interrupted snapshot recovery ({result.Outcome})");
+            }
+            NodeLog.AbandonedRecoveryRemoved(_logger, name);
+        }
+    }
+
+    /// <summary>
     /// Drops the log entries and snapshot files of groups whose collection was deleted (those a crash
     /// left behind). Runs at start, before those groups could run: the host never writes to a group
     /// it does not run.
@@ -356,6 +382,20 @@ public sealed class VectronNode : IAsyncDisposable
                     return;
                 }
             }
+            // A crash between a collection update and its shard commands leaves shards on the old
+            // index settings: every shard has applied its log now, so compare and finish the job.
+            foreach (string name in Placement.Current.Collections.Keys)
+            {
+                var (_, results) = await SyncIndexSettingsAsync(name, onlyWhereDifferent: true, cancellationToken).ConfigureAwait(false);
+                foreach (var result in results)
+                {
+                    if (!result.IsOk || (!result.Value.IsEmpty && Worker.ShardCommandCodec.DecodeResult(result.Value.Span) is { IsApplied: false }))
+                    {
+                        // The shard keeps serving with its old settings; the next update or start tries again.
+                        NodeLog.IndexSettingsNotApplied(_logger, name, result.Outcome.ToString());
+                    }
+                }
+            }
             _ready = true;
         }
         catch (OperationCanceledException)
@@ -387,5 +427,6 @@ public sealed class VectronNode : IAsyncDisposable
         _stopping.Dispose();
         _reconcileSignal.Dispose();
         _reconcileGate.Dispose();
+        _indexSettingsGate.Dispose();
     }
 }

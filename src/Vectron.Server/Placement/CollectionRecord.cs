@@ -9,8 +9,9 @@ namespace Vectron.Server.Placement;
 /// <param name="PayloadIndexes">Declared payload indexes: field → schema name (keyword, integer, float, bool, datetime, uuid, text).</param>
 /// <param name="CreatedEpoch">The metadata epoch at which it was created.</param>
 /// <param name="ShardConfig">
-/// The configuration the shards were created with (and are restarted with: a shard's snapshot and
-/// index were built with it); <paramref name="Config"/> is what updates changed since, as reported.
+/// The configuration the shards were created with: a shard starts from it, and its log (or newest
+/// snapshot) brings its index settings to those of later updates; <paramref name="Config"/> is the
+/// current configuration, as reported and as proposed to the shards (<c>ReconfigureIndex</c>).
 /// </param>
 public sealed record CollectionRecord(string Name, CollectionConfig Config, ImmutableArray<ulong> ShardGroups,
     ImmutableSortedDictionary<string, string> PayloadIndexes, ulong CreatedEpoch, CollectionConfig ShardConfig);

@@ -9,8 +9,11 @@ namespace Vectron.Server.Placement;
 /// </summary>
 public static class PlacementCodec
 {
-    /// <summary>Version byte leading every command.</summary>
-    public const byte CommandVersion = 1;
+    /// <summary>
+    /// The newest command version: 2 added ReplaceCollection (kind 7). A command is written with the
+    /// oldest version that has its kind (kinds 1–6: version 1); both are read.
+    /// </summary>
+    public const byte CommandVersion = 2;
 
     /// <summary>The snapshot's magic number ("VPDS").</summary>
     public const uint SnapshotMagic = 0x53445056;
@@ -26,6 +29,7 @@ public static class PlacementCodec
         AliasActions = 4,
         SetPayloadIndex = 5,
         DropPayloadIndex = 6,
+        ReplaceCollection = 7,
     }
 
     /// <summary>Encodes a command.</summary>
@@ -35,7 +39,7 @@ public static class PlacementCodec
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(CommandVersion);
+            writer.Write(command is ReplaceCollectionCommand ? (byte)2 : (byte)1);
             switch (command)
             {
                 case CreateCollectionCommand create:
@@ -79,6 +83,11 @@ public static class PlacementCodec
                     writer.Write(dropIndex.Collection);
                     writer.Write(dropIndex.Field);
                     break;
+                case ReplaceCollectionCommand replace:
+                    writer.Write((byte)Kind.ReplaceCollection);
+                    writer.Write(replace.Source);
+                    writer.Write(replace.Target);
+                    break;
                 default:
                     throw new ArgumentException($"unknown placement command {command.GetType().Name}", nameof(command));
             }
@@ -95,7 +104,7 @@ public static class PlacementCodec
         try
         {
             byte version = reader.ReadByte();
-            if (version != CommandVersion)
+            if (version is < 1 or > CommandVersion)
             {
                 throw new InvalidDataException($"placement command version {version} is not supported");
             }
@@ -109,6 +118,7 @@ public static class PlacementCodec
                 Kind.AliasActions => new AliasActionsCommand(ReadAliasActions(reader)),
                 Kind.SetPayloadIndex => new SetPayloadIndexCommand(reader.ReadString(), reader.ReadString(), reader.ReadString()),
                 Kind.DropPayloadIndex => new DropPayloadIndexCommand(reader.ReadString(), reader.ReadString()),
+                Kind.ReplaceCollection when version >= 2 => new ReplaceCollectionCommand(reader.ReadString(), reader.ReadString()),
                 _ => throw new InvalidDataException($"unknown placement command kind {(byte)kind}"),
             };
             if (stream.Position != stream.Length)

@@ -11,6 +11,14 @@ public sealed record CreateCollectionCommand(string Name, CollectionConfig Confi
 /// <summary>Deletes a collection and the aliases that point at it.</summary>
 public sealed record DeleteCollectionCommand(string Name) : PlacementCommand;
 
+/// <summary>
+/// Gives hidden collection <paramref name="Source"/> (a snapshot recovery's, see
+/// <see cref="PlacementState.IsHidden"/>) the name <paramref name="Target"/> in one step, deleting the
+/// collection that had that name (its groups are retired; aliases of <paramref name="Target"/> now
+/// point at the new collection).
+/// </summary>
+public sealed record ReplaceCollectionCommand(string Source, string Target) : PlacementCommand;
+
 /// <summary>Replaces the HNSW and quantization settings of a collection (null: keep).</summary>
 public sealed record UpdateCollectionCommand(string Name, HnswSettings? Hnsw, QuantizationSettings? Quantization, bool DisableQuantization) : PlacementCommand;
 

@@ -25,9 +25,24 @@ public sealed record PlacementState(ulong Epoch, ulong NextGroupId, ImmutableSor
         ImmutableSortedDictionary.Create<string, CollectionRecord>(StringComparer.Ordinal),
         ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal), []);
 
-    /// <summary>The collection a name refers to: the collection itself, or the one an alias points at.</summary>
+    /// <summary>
+    /// The prefix of hidden collections: a snapshot recovery builds the new collection under such a
+    /// name and swaps it in when complete. ':' is forbidden in collection names, so no user-made
+    /// name has it; hidden collections are not resolved, listed or aliased, and a node deletes any
+    /// it finds at start (left by a recovery that a crash interrupted).
+    /// </summary>
+    public const string HiddenPrefix = ":recovering:";
+
+    /// <summary>Whether <paramref name="name"/> is a hidden collection's name (<see cref="HiddenPrefix"/>).</summary>
+    public static bool IsHidden(string name) => name is not null && name.StartsWith(HiddenPrefix, StringComparison.Ordinal);
+
+    /// <summary>The collection a name refers to: the collection itself, or the one an alias points at (never a hidden one).</summary>
     public CollectionRecord? Resolve(string nameOrAlias)
     {
+        if (IsHidden(nameOrAlias))
+        {
+            return null;
+        }
         if (Collections.TryGetValue(nameOrAlias, out var collection))
         {
             return collection;

@@ -87,6 +87,7 @@ public sealed class PlacementStateMachine : IStateMachine
             CreateCollectionCommand create => Create(state, create),
             DeleteCollectionCommand delete => Delete(state, delete),
             UpdateCollectionCommand update => Update(state, update),
+            ReplaceCollectionCommand replace => Replace(state, replace),
             AliasActionsCommand aliases => ApplyAliases(state, aliases),
             SetPayloadIndexCommand setIndex => SetIndex(state, setIndex),
             DropPayloadIndexCommand dropIndex => DropIndex(state, dropIndex),
@@ -103,7 +104,7 @@ public sealed class PlacementStateMachine : IStateMachine
     private static (PlacementState, PlacementStatus, string) Create(PlacementState state, CreateCollectionCommand create)
     {
         var config = create.Config;
-        string? invalid = ValidateName(create.Name, "collection")
+        string? invalid = (PlacementState.IsHidden(create.Name) ? null : ValidateName(create.Name, "collection"))
             ?? (config.VectorSize is < 1 or > MaxVectorSize ? $"vectors.size must be between 1 and {MaxVectorSize}, not {config.VectorSize}" : null)
             ?? (config.ShardNumber is < 1 or > MaxShards ? $"shard_number must be between 1 and {MaxShards}, not {config.ShardNumber}" : null)
             ?? ValidateHnsw(config.Hnsw);
@@ -155,6 +156,29 @@ public sealed class PlacementStateMachine : IStateMachine
         }, PlacementStatus.Ok, "");
     }
 
+    private static (PlacementState, PlacementStatus, string) Replace(PlacementState state, ReplaceCollectionCommand replace)
+    {
+        if (!PlacementState.IsHidden(replace.Source) || !state.Collections.TryGetValue(replace.Source, out var source))
+        {
+            return (state, PlacementStatus.NotFound, $"Hidden collection `{replace.Source}` doesn't exist!");
+        }
+        if (ValidateName(replace.Target, "collection") is { } invalid)
+        {
+            return (state, PlacementStatus.Invalid, invalid);
+        }
+        if (state.Aliases.ContainsKey(replace.Target))
+        {
+            return (state, PlacementStatus.Conflict, $"`{replace.Target}` is already an alias");
+        }
+        var retired = state.RetiredGroups;
+        if (state.Collections.TryGetValue(replace.Target, out var old))
+        {
+            retired = retired.Union(old.ShardGroups);
+        }
+        var collections = state.Collections.Remove(replace.Source).SetItem(replace.Target, source with { Name = replace.Target });
+        return (state with { Collections = collections, RetiredGroups = retired }, PlacementStatus.Ok, "");
+    }
+
     private static (PlacementState, PlacementStatus, string) Update(PlacementState state, UpdateCollectionCommand update)
     {
         if (!state.Collections.TryGetValue(update.Name, out var record))
@@ -186,7 +210,7 @@ public sealed class PlacementStateMachine : IStateMachine
                     {
                         return (state, PlacementStatus.Invalid, badAlias);
                     }
-                    if (!state.Collections.ContainsKey(action.Target))
+                    if (!state.Collections.ContainsKey(action.Target) || PlacementState.IsHidden(action.Target))
                     {
                         return (state, PlacementStatus.NotFound, $"Collection `{action.Target}` doesn't exist!");
                     }

@@ -13,8 +13,12 @@ namespace Vectron.Server.Worker;
 /// </summary>
 public static class ShardCommandCodec
 {
-    /// <summary>The command format version written and accepted.</summary>
-    public const byte CommandVersion = 1;
+    /// <summary>
+    /// The newest command format version: 2 added <see cref="ShardCommandKind.ReconfigureIndex"/>. A
+    /// command is written with the oldest version that has its kind (kinds 1–9: version 1, so those
+    /// bytes stay readable by builds that know only version 1); both versions are read.
+    /// </summary>
+    public const byte CommandVersion = 2;
 
     /// <summary>The result format version written and accepted.</summary>
     public const byte ResultVersion = 1;
@@ -25,7 +29,7 @@ public static class ShardCommandCodec
         ArgumentNullException.ThrowIfNull(command);
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new ShardBinaryWriter(buffer);
-        writer.Byte(CommandVersion);
+        writer.Byte(command.Kind == ShardCommandKind.ReconfigureIndex ? (byte)2 : (byte)1);
         writer.Byte((byte)command.Kind);
         switch (command)
         {
@@ -78,6 +82,12 @@ public static class ShardCommandCodec
             case DeletePayloadIndex drop:
                 writer.String(drop.Field);
                 break;
+            case ReconfigureIndex reconfigure:
+                writer.UInt32((uint)reconfigure.M);
+                writer.UInt32((uint)reconfigure.EfConstruct);
+                writer.Byte((byte)reconfigure.Quantization);
+                writer.Byte(reconfigure.QuantizationAlwaysRam ? (byte)1 : (byte)0);
+                break;
             default:
                 throw new ArgumentException($"Unknown command type {command.GetType().Name}.", nameof(command));
         }
@@ -103,9 +113,9 @@ public static class ShardCommandCodec
 
         var reader = new ShardBinaryReader(bytes[..^4]);
         byte version = reader.Byte("version");
-        if (version != CommandVersion)
+        if (version is < 1 or > CommandVersion)
         {
-            throw new InvalidDataException($"Shard command: unsupported version {version} (this build reads {CommandVersion}).");
+            throw new InvalidDataException($"Shard command: unsupported version {version} (this build reads 1 to {CommandVersion}).");
         }
 
         byte kind = reader.Byte("kind");
@@ -120,6 +130,8 @@ public static class ShardCommandCodec
             ShardCommandKind.ClearPayload => new ClearPayload(ReadSelector(ref reader)),
             ShardCommandKind.CreatePayloadIndex => ReadCreateIndex(ref reader),
             ShardCommandKind.DeletePayloadIndex => new DeletePayloadIndex(reader.String("field")),
+            ShardCommandKind.ReconfigureIndex when version >= 2 => ReadReconfigure(ref reader),
+            ShardCommandKind.ReconfigureIndex => throw new InvalidDataException($"Shard command: kind {kind} needs format version 2, found {version}."),
             _ => throw new InvalidDataException($"Shard command: unknown kind {kind}."),
         };
         if (reader.Remaining != 0)
@@ -234,6 +246,27 @@ public static class ShardCommandCodec
         return Enum.IsDefined((PayloadSchemaType)schema)
             ? new CreatePayloadIndex(field, (PayloadSchemaType)schema)
             : throw new InvalidDataException($"Shard command: unknown payload schema {schema}.");
+    }
+
+    private static ReconfigureIndex ReadReconfigure(ref ShardBinaryReader reader)
+    {
+        uint m = reader.UInt32("m");
+        uint efConstruct = reader.UInt32("ef_construct");
+        byte quantization = reader.Byte("quantization");
+        byte alwaysRam = reader.Byte("always_ram flag");
+        if (m > int.MaxValue || efConstruct > int.MaxValue)
+        {
+            throw new InvalidDataException($"Shard command: m {m} or ef_construct {efConstruct} is out of range.");
+        }
+
+        if (!Enum.IsDefined((ShardQuantization)quantization))
+        {
+            throw new InvalidDataException($"Shard command: unknown quantization {quantization}.");
+        }
+
+        return alwaysRam <= 1
+            ? new ReconfigureIndex((int)m, (int)efConstruct, (ShardQuantization)quantization, alwaysRam == 1)
+            : throw new InvalidDataException($"Shard command: always_ram flag {alwaysRam} is neither 0 nor 1.");
     }
 
     private static JsonElement RequiredJson(ref ShardBinaryReader reader, string what) =>

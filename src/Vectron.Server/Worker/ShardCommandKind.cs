@@ -29,4 +29,7 @@ public enum ShardCommandKind : byte
 
     /// <summary><see cref="DeletePayloadIndex"/>.</summary>
     DeletePayloadIndex = 9,
+
+    /// <summary><see cref="ReconfigureIndex"/> (command format version 2).</summary>
+    ReconfigureIndex = 10,
 }

@@ -10,4 +10,7 @@ internal static partial class ShardLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Shard restored from a snapshot: {Points} points, {Indexed} in the graph, {Tail} to index")]
     public static partial void Restored(ILogger logger, long points, long indexed, long tail);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Shard index reconfigured (m {M}, ef_construct {EfConstruct}, quantization {Quantization}): {Points} points to index into the new graph")]
+    public static partial void Reconfigured(ILogger logger, int m, int efConstruct, ShardQuantization quantization, int points);
 }

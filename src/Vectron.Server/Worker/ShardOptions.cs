@@ -99,7 +99,8 @@ public sealed record ShardOptions
         Dimension = Dimension,
         Metric = IndexMetric,
         M = M,
-        EfConstruction = EfConstruct,
+        // The graph needs ef_construction ≥ m; Qdrant accepts any ef_construct ≥ 4, so a smaller one is raised to m.
+        EfConstruction = Math.Max(EfConstruct, M),
         DefaultEf = DefaultEf,
         Quantization = Quantization == ShardQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None,
         Seed = Seed,

@@ -8,12 +8,13 @@ namespace Vectron.Server.Worker;
 
 /// <summary>
 /// The shard snapshot layout (docs/formats/shard.md): a 16-byte header (magic <c>VXSHARD1</c>, format
-/// version, section count) and the sections OPTS, META, PNTS, PIDX, HNSW in that order, each a 4-byte
+/// version 2 written, 1 and 2 read; section count) and the sections OPTS, META, PNTS, PIDX, HNSW in that order, each a 4-byte
 /// tag, a u64 length, the bytes and their CRC-32C. Reading verifies everything and names what is wrong.
 /// </summary>
 internal static class ShardSnapshotCodec
 {
-    public const uint Version = 1;
+    /// <summary>The version written: 2 added the default ef and always_ram to OPTS (a reconfigured shard's options).</summary>
+    public const uint Version = 2;
 
     private static readonly string[] Sections = ["OPTS", "META", "PNTS", "PIDX", "HNSW"];
 
@@ -34,6 +35,8 @@ internal static class ShardSnapshotCodec
         writer.Byte((byte)options.Quantization);
         writer.UInt32((uint)options.M);
         writer.UInt32((uint)options.EfConstruct);
+        writer.UInt32((uint)options.DefaultEf);
+        writer.Byte(options.QuantizationAlwaysRam ? (byte)1 : (byte)0);
         WriteSection(destination, "OPTS", section.WrittenSpan);
 
         section.Clear();
@@ -88,9 +91,9 @@ internal static class ShardSnapshotCodec
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-        if (version != Version)
+        if (version is < 1 or > Version)
         {
-            throw new InvalidDataException($"Shard snapshot: unsupported format version {version} (this build reads {Version}).");
+            throw new InvalidDataException($"Shard snapshot: unsupported format version {version} (this build reads 1 to {Version}).");
         }
 
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(span[12..]);
@@ -111,7 +114,7 @@ internal static class ShardSnapshotCodec
             throw new InvalidDataException($"Shard snapshot: {span.Length - offset} unexpected bytes after the last section.");
         }
 
-        CheckOptions(sections[0].Span, options);
+        ShardOptions saved = ReadOptions(sections[0].Span, version, options);
 
         var meta = new ShardBinaryReader(sections[1].Span);
         ulong applied = meta.UInt64("META applied index");
@@ -179,6 +182,7 @@ internal static class ShardSnapshotCodec
         End(ref indexes, "PIDX");
         return new ShardSnapshotData
         {
+            Options = saved,
             AppliedIndex = applied,
             SlotCount = slotCount,
             FreeSlots = free,
@@ -188,20 +192,50 @@ internal static class ShardSnapshotCodec
         };
     }
 
-    private static void CheckOptions(ReadOnlySpan<byte> section, ShardOptions options)
+    /// <summary>
+    /// The options the snapshot was taken with: <paramref name="options"/> with the saved index
+    /// parameters (version 1 has no default ef or always_ram: those stay as the shard has them).
+    /// </summary>
+    private static ShardOptions ReadOptions(ReadOnlySpan<byte> section, uint version, ShardOptions options)
     {
         var reader = new ShardBinaryReader(section);
         uint dimension = reader.UInt32("OPTS dimension");
         byte metric = reader.Byte("OPTS metric");
-        reader.Byte("OPTS quantization");
-        reader.UInt32("OPTS m");
-        reader.UInt32("OPTS ef_construct");
+        byte quantization = reader.Byte("OPTS quantization");
+        uint m = reader.UInt32("OPTS m");
+        uint efConstruct = reader.UInt32("OPTS ef_construct");
+        uint defaultEf = version >= 2 ? reader.UInt32("OPTS default ef") : (uint)options.DefaultEf;
+        byte alwaysRam = version >= 2 ? reader.Byte("OPTS always_ram") : (options.QuantizationAlwaysRam ? (byte)1 : (byte)0);
         End(ref reader, "OPTS");
         if (dimension != options.Dimension || metric != (byte)options.Metric)
         {
             throw new InvalidDataException(
                 $"Shard snapshot: taken from a shard of dimension {dimension} and metric {(ShardDistance)metric}; this shard has dimension {options.Dimension} and metric {options.Metric}.");
         }
+
+        if (!Enum.IsDefined((ShardQuantization)quantization) || alwaysRam > 1 || m > int.MaxValue || efConstruct > int.MaxValue || defaultEf > int.MaxValue)
+        {
+            throw new InvalidDataException($"Shard snapshot: OPTS holds invalid index settings (quantization {quantization}, m {m}, ef_construct {efConstruct}, default ef {defaultEf}, always_ram {alwaysRam}).");
+        }
+
+        ShardOptions saved = options with
+        {
+            Quantization = (ShardQuantization)quantization,
+            M = (int)m,
+            EfConstruct = (int)efConstruct,
+            DefaultEf = (int)defaultEf,
+            QuantizationAlwaysRam = alwaysRam == 1,
+        };
+        try
+        {
+            saved.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidDataException("Shard snapshot: OPTS holds invalid index settings: " + error.Message, error);
+        }
+
+        return saved;
     }
 
     private static int CheckSlot(int slot, int slotCount, string what) =>

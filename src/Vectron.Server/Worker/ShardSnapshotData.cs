@@ -5,6 +5,9 @@ namespace Vectron.Server.Worker;
 /// <summary>A shard's state as a snapshot holds it (see docs/formats/shard.md), between the bytes and the live structures.</summary>
 internal sealed class ShardSnapshotData
 {
+    /// <summary>The shard's options when the snapshot was taken (index parameters from OPTS; the rest the restoring shard's own).</summary>
+    public ShardOptions? Options { get; init; }
+
     public required ulong AppliedIndex { get; init; }
 
     public required int SlotCount { get; init; }

@@ -245,6 +245,12 @@ public sealed partial class ShardStateMachine
                 }
 
                 _appliedIndex = data.AppliedIndex;
+                if (data.Options is { } options)
+                {
+                    // The index parameters the snapshot's graph was built with (a reconfigured shard's).
+                    Options = options;
+                }
+
                 points = _ids.Count;
             }
             finally

@@ -17,6 +17,11 @@ public sealed partial class ShardStateMachine
             return Upsert(upsert, index);
         }
 
+        if (command is ReconfigureIndex reconfigure)
+        {
+            return Reconfigure(reconfigure);
+        }
+
         _lock.EnterWriteLock();
         try
         {

@@ -61,8 +61,12 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
         }
     }
 
-    /// <summary>The shard's options.</summary>
-    public ShardOptions Options { get; }
+    /// <summary>
+    /// The shard's options: those it was created with, then as the last applied
+    /// <see cref="ReconfigureIndex"/> (or the restored snapshot) set the index parameters. Replaced
+    /// as a whole under the state lock; dimension and metric never change.
+    /// </summary>
+    public ShardOptions Options { get; private set; }
 
     /// <summary>Graph nodes including tombstones (tests check that a restore loads the graph rather than rebuilding it).</summary>
     internal int GraphNodeCount

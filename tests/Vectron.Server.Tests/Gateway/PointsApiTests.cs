@@ -128,6 +128,39 @@ public sealed class PointsApiTests
     }
 
     [Fact]
+    public async Task WriteWithoutWait_IsAppliedWhenAcknowledged_AndSurvivesRestart()
+    {
+        await using var server = await WithCollectionAsync();
+        for (int round = 0; round < 20; round++)
+        {
+            int id = 100 + round;
+            var answer = await server.OkAsync("PUT", "/collections/c/points?wait=false", $$$"""{"points": [{"id": {{{id}}}, "vector": [{{{round}}}, 1, 2], "payload": {"round": {{{round}}}}}]}""");
+            Assert.Equal("acknowledged", answer.GetProperty("status").GetString());
+            // consistency=any reads the replica as it is, with no barrier: the point must already be applied.
+            var point = await server.OkAsync("GET", $"/collections/c/points/{id}?consistency=any");
+            Assert.Equal(round, point.GetProperty("payload").GetProperty("round").GetInt32());
+        }
+        var deleted = await server.OkAsync("POST", "/collections/c/points/delete", """{"points": [100, 101]}""");
+        Assert.Equal("acknowledged", deleted.GetProperty("status").GetString());
+        Assert.Equal(23, (await server.OkAsync("POST", "/collections/c/points/count?consistency=any", "{}")).GetProperty("count").GetInt64());
+
+        await server.RestartAsync();
+        Assert.Equal(23, await CountAsync(server, "{}"));
+        Assert.Equal(19, (await PayloadAsync(server, 119)).GetProperty("round").GetInt32());
+        await server.ErrorAsync(HttpStatusCode.NotFound, "GET", "/collections/c/points/100", null, "No point with id 100");
+    }
+
+    [Fact]
+    public async Task WriteWithoutWait_ReportsTheShardsRejection()
+    {
+        await using var server = await WithCollectionAsync(shards: 1);
+        // Only the shard knows that point 404 does not exist: the refusal comes back through Raft.
+        await server.ErrorAsync(HttpStatusCode.NotFound, "POST", "/collections/c/points/payload?wait=false", """{"payload": {"a": 1}, "points": [1, 404]}""", "404");
+        Assert.False((await PayloadAsync(server, 1)).TryGetProperty("a", out _));
+        await server.ErrorAsync(HttpStatusCode.NotFound, "POST", "/collections/c/points/payload", """{"payload": {"a": 1}, "points": [404]}""", "404");
+    }
+
+    [Fact]
     public async Task Count_And_Scroll_PageThroughEveryPointInIdOrder()
     {
         await using var server = await TestServer.StartAsync();

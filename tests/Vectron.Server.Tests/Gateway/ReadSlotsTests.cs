@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Vectron.Server.Gateway;
 
 namespace Vectron.Server.Tests.Gateway;
@@ -11,7 +10,7 @@ public sealed class ReadSlotsTests
     {
         await using var server = await TestServer.StartAsync();
         await server.OkAsync("PUT", "/collections/c", """{"vectors": {"size": 2, "distance": "Dot"}, "shard_number": 2}""");
-        using var router = new CollectionRouter(server.Node, NullLogger.Instance, readConcurrency: 1);
+        using var router = new CollectionRouter(server.Node, readConcurrency: 1);
         var collection = router.Resolve("c");
         int running = 0, most = 0;
         int Read()
@@ -38,7 +37,7 @@ public sealed class ReadSlotsTests
     {
         await using var server = await TestServer.StartAsync();
         await server.OkAsync("PUT", "/collections/c", """{"vectors": {"size": 2, "distance": "Dot"}, "shard_number": 2}""");
-        using var router = new CollectionRouter(server.Node, NullLogger.Instance, readConcurrency: 2);
+        using var router = new CollectionRouter(server.Node, readConcurrency: 2);
         var collection = router.Resolve("c");
         using var bothInside = new CountdownEvent(2);
 
@@ -56,7 +55,7 @@ public sealed class ReadSlotsTests
     public async Task ZeroSlots_AreRefused()
     {
         await using var server = await TestServer.StartAsync();
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CollectionRouter(server.Node, NullLogger.Instance, readConcurrency: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CollectionRouter(server.Node, readConcurrency: 0));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -25,7 +25,8 @@ public sealed class VectronNodeTests
         }
         await server.OkAsync("POST", "/collections/c/points/delete?wait=true", """{"points": [0, 1]}""");
         await server.OkAsync("POST", "/collections/c/points/payload?wait=true", """{"payload": {"late": true}, "points": [119]}""");
-        // An update changes the catalogue only: the shards restart with the parameters their snapshots were made with.
+        // An update reaches every shard through its log (ReconfigureIndex); the shards restart with the
+        // new parameters from their snapshots (taken every 5 commands) and the log after them.
         await server.OkAsync("PATCH", "/collections/c", """{"hnsw_config": {"m": 4}, "quantization_config": {"scalar": {"type": "int8"}}}""");
 
         await server.RestartAsync(() =>
@@ -42,6 +43,12 @@ public sealed class VectronNodeTests
         var info = await server.OkAsync("GET", "/collections/c");
         Assert.Equal("integer", info.GetProperty("payload_schema").GetProperty("k").GetProperty("data_type").GetString());
         Assert.Equal(4, info.GetProperty("config").GetProperty("hnsw_config").GetProperty("m").GetInt32());
+        foreach (ulong group in server.Node.Placement.Current.Collections["c"].ShardGroups)
+        {
+            var shard = Assert.IsType<Vectron.Server.Worker.ShardStateMachine>(server.Node.Shard(group)!.Machine);
+            Assert.Equal(4, shard.GraphOptions.M);
+            Assert.Equal(Vectron.Index.QuantizationKind.Int8, shard.GraphOptions.Quantization);
+        }
         await server.ErrorAsync(System.Net.HttpStatusCode.NotFound, "GET", "/collections/c/points/0", null, "No point with id 0");
 
         // The node keeps serving writes after the restart.

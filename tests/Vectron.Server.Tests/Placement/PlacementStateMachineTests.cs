@@ -95,6 +95,35 @@ public sealed class PlacementStateMachineTests
     }
 
     [Fact]
+    public void Replace_SwapsAHiddenCollectionIn_RetiringTheOldGroups_AndKeepingTheAliases()
+    {
+        var machine = new PlacementStateMachine();
+        string hidden = PlacementState.HiddenPrefix + "1:a";
+        Apply(machine, new CreateCollectionCommand("a", Config));
+        Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "x", "a")));
+        Assert.Equal(PlacementStatus.NotFound, Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "y", hidden))).Status);
+        Assert.True(Apply(machine, new CreateCollectionCommand(hidden, Config with { ShardNumber = 2 })).IsOk);
+        Assert.Null(machine.Current.Resolve(hidden));
+        var old = machine.Current.Collections["a"].ShardGroups;
+        var fresh = machine.Current.Collections[hidden].ShardGroups;
+
+        Assert.Equal(PlacementStatus.NotFound, Apply(machine, new ReplaceCollectionCommand("a", "b")).Status);
+        Assert.Equal(PlacementStatus.Conflict, Apply(machine, new ReplaceCollectionCommand(hidden, "x")).Status);
+        Assert.Equal(PlacementStatus.Invalid, Apply(machine, new ReplaceCollectionCommand(hidden, "bad/name")).Status);
+        ulong epoch = machine.Current.Epoch;
+        Assert.True(Apply(machine, new ReplaceCollectionCommand(hidden, "a")).IsOk);
+        var state = machine.Current;
+        Assert.Equal(epoch + 1, state.Epoch);
+        Assert.Equal(["a"], state.Collections.Keys);
+        Assert.Equal(fresh, state.Collections["a"].ShardGroups);
+        Assert.Equal("a", state.Collections["a"].Name);
+        Assert.Equal(2, state.Resolve("x")!.Config.ShardNumber);
+        Assert.All(old, group => Assert.Contains(group, state.RetiredGroups));
+        Assert.Equal(2, PlacementCodec.Encode(new ReplaceCollectionCommand(hidden, "a"))[0]);
+        Assert.Equal(1, PlacementCodec.Encode(new DeleteCollectionCommand("a"))[0]);
+    }
+
+    [Fact]
     public void Commands_RoundTripThroughTheCodec_AndGarbageIsRefused()
     {
         PlacementCommand[] commands =
@@ -107,6 +136,7 @@ public sealed class PlacementStateMachineTests
             Aliases(new AliasAction(AliasActionKind.Create, "x", "a"), new AliasAction(AliasActionKind.Rename, "x", "y")),
             new SetPayloadIndexCommand("a", "f", "integer"),
             new DropPayloadIndexCommand("a", "f"),
+            new ReplaceCollectionCommand(PlacementState.HiddenPrefix + "1:a", "a"),
         ];
         foreach (var command in commands)
         {

@@ -27,6 +27,7 @@ public sealed class ShardCommandCodecTests
             ["clear"] = new ClearPayload(PointSelector.ForIds([])),
             ["create-index"] = new CreatePayloadIndex("country.cities[].name", PayloadSchemaType.Datetime),
             ["delete-index"] = new DeletePayloadIndex("x"),
+            ["reconfigure"] = new ReconfigureIndex(12, 80, ShardQuantization.Int8, false),
         };
     }
 
@@ -101,6 +102,30 @@ public sealed class ShardCommandCodecTests
             change(bytes);
             return Error(WithCrc(bytes));
         }
+    }
+
+    [Fact]
+    public void Reconfigure_IsWrittenAsVersion2_OtherKindsStayVersion1_AndVersion1HasNoReconfigure()
+    {
+        byte[] reconfigure = ShardCommandCodec.Encode(new ReconfigureIndex(7, 33, ShardQuantization.None, true));
+        Assert.Equal(2, reconfigure[0]);
+        Assert.Equal(1, ShardCommandCodec.Encode(new DeletePayloadIndex("x"))[0]);
+        var decoded = (ReconfigureIndex)ShardCommandCodec.Decode(reconfigure);
+        Assert.Equal(new ReconfigureIndex(7, 33, ShardQuantization.None, true), decoded);
+        // Kinds 1-9 also read under version 2.
+        byte[] delete = ShardCommandCodec.Encode(new DeletePayloadIndex("x"))[..^4];
+        delete[0] = 2;
+        Assert.IsType<DeletePayloadIndex>(ShardCommandCodec.Decode(WithCrc(delete)));
+
+        byte[] old = reconfigure[..^4];
+        old[0] = 1;
+        Assert.Contains("needs format version 2", Error(WithCrc(old)), StringComparison.Ordinal);
+        byte[] quantization = reconfigure[..^4];
+        quantization[10] = 9;
+        Assert.Contains("unknown quantization 9", Error(WithCrc(quantization)), StringComparison.Ordinal);
+        byte[] flag = reconfigure[..^4];
+        flag[11] = 2;
+        Assert.Contains("always_ram flag 2", Error(WithCrc(flag)), StringComparison.Ordinal);
     }
 
     [Fact]

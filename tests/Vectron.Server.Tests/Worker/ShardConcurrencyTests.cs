@@ -7,7 +7,7 @@ namespace Vectron.Server.Tests.Worker;
 public sealed class ShardConcurrencyTests
 {
     /// <summary>
-    /// Applies, the background indexer, snapshots and searches all at once. Every search must return
+    /// Applies (index reconfigurations among them), the background indexer, snapshots and searches all at once. Every search must return
     /// only points that exist (ids 0..199, stored with a vector whose first component is the id) with
     /// the score of their stored vector: a point never shows with another point's vector, a deleted
     /// slot is never returned, nothing throws.
@@ -50,7 +50,12 @@ public sealed class ShardConcurrencyTests
         for (int step = 0; step < 1500; step++)
         {
             ShardCommand command;
-            if (writer.Next(4) == 0)
+            if (step % 500 == 250)
+            {
+                // A new graph while the indexer fills the old one and searches run in it.
+                command = step % 1000 == 250 ? new ReconfigureIndex(12, 40, ShardQuantization.Int8, true) : new ReconfigureIndex(8, 32, ShardQuantization.None, true);
+            }
+            else if (writer.Next(4) == 0)
             {
                 command = new DeletePoints([PointId.FromNumber((ulong)writer.Next(0, 200))]);
             }
