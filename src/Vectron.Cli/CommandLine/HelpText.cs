@@ -79,6 +79,10 @@ internal static class HelpText
                                  writes, so a restart loads the snapshot and replays only the log
                                  after it; 0 never (default 500; VECTRON_SNAPSHOT_EVERY;
                                  "snapshot_every")
+          --snapshot-every-mb N  ... or once the writes applied since its last snapshot hold N MiB, so
+                                 a restart replays at most about that much log per shard even when
+                                 batches are large; 0 no byte limit (default 64;
+                                 VECTRON_SNAPSHOT_EVERY_MB; "snapshot_every_mb")
           --read-concurrency N   Shard reads (searches, scrolls, counts) run at once; more wait their
                                  turn in arrival order, so searches are not time-sliced against each
                                  other (default: one per core; VECTRON_READ_CONCURRENCY;

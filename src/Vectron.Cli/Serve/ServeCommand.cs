@@ -73,6 +73,7 @@ internal sealed class ServeCommand(ServeOptions options, TextWriter output, Text
                 DataDirectory = options.DataDirectory,
                 DefaultShardNumber = options.DefaultShards,
                 SnapshotEveryEntries = options.SnapshotEvery,
+                SnapshotEveryBytes = (long)options.SnapshotEveryMegabytes << 20,
             }, ShardFactory.Create(loggerFactory), loggerFactory, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)

@@ -31,6 +31,8 @@ internal sealed record ServeOptions
 
     public int ReadConcurrency { get; init; } = Environment.ProcessorCount;
 
+    public int SnapshotEveryMegabytes { get; init; } = 64;
+
     public string? ConfigFile { get; init; }
 
     /// <summary>The (setting, command-line option, environment variable, config key) table: one row per setting.</summary>
@@ -45,6 +47,7 @@ internal sealed record ServeOptions
         ("log-level", "VECTRON_LOG_LEVEL", "log_level"),
         ("snapshot-every", "VECTRON_SNAPSHOT_EVERY", "snapshot_every"),
         ("read-concurrency", "VECTRON_READ_CONCURRENCY", "read_concurrency"),
+        ("snapshot-every-mb", "VECTRON_SNAPSHOT_EVERY_MB", "snapshot_every_mb"),
     ];
 
     /// <summary>Resolves every setting.</summary>
@@ -100,6 +103,7 @@ internal sealed record ServeOptions
             DefaultShards = Int("default-shards", defaults.DefaultShards, 1, 1024),
             SnapshotEvery = Int("snapshot-every", defaults.SnapshotEvery, 0, int.MaxValue),
             ReadConcurrency = Int("read-concurrency", defaults.ReadConcurrency, 1, 4096),
+            SnapshotEveryMegabytes = Int("snapshot-every-mb", defaults.SnapshotEveryMegabytes, 0, 1 << 20),
             Insecure = insecure,
             LogLevel = logLevel,
             ConfigFile = configPath,
@@ -146,5 +150,5 @@ internal sealed record ServeOptions
 
     /// <summary>One line per setting, for the startup banner of verbose runs and tests.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} snapshot-every={SnapshotEvery} read-concurrency={ReadConcurrency} log-level={LogLevel} config={ConfigFile ?? "-"}");
+        $"data={DataDirectory} host={Host} port={Port} grpc-port={GrpcPort} insecure={Insecure} max-body-mb={MaxBodyMegabytes} default-shards={DefaultShards} snapshot-every={SnapshotEvery} snapshot-every-mb={SnapshotEveryMegabytes} read-concurrency={ReadConcurrency} log-level={LogLevel} config={ConfigFile ?? "-"}");
 }

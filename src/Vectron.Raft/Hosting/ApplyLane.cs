@@ -18,6 +18,7 @@ internal sealed class ApplyLane
     private readonly IRaftSnapshotStore _snapshots;
     private readonly IApplyScheduler _scheduler;
     private readonly long _snapshotEvery;
+    private readonly long _snapshotEveryBytes;
     private readonly SessionTable _sessions;
     private readonly ConcurrentQueue<Work> _queue = new();
     private readonly Func<ValueTask> _run;
@@ -31,6 +32,7 @@ internal sealed class ApplyLane
     private ulong _appliedTerm;
     private ConfState _confState;
     private ulong _lastSnapshotIndex;
+    private long _bytesSinceSnapshot;
 
     public ApplyLane(RaftHost host, ulong groupId, IStateMachine stateMachine, SnapshotMetadata start, RaftHostOptions options,
         IRaftSnapshotStore snapshots, IApplyScheduler scheduler)
@@ -41,6 +43,7 @@ internal sealed class ApplyLane
         _snapshots = snapshots;
         _scheduler = scheduler;
         _snapshotEvery = options.SnapshotEveryEntries;
+        _snapshotEveryBytes = options.SnapshotEveryBytes;
         _sessions = new SessionTable(options.MaxSessions, options.ResultsPerSession);
         _confState = start.ConfState;
         _appliedIndex = start.Index;
@@ -139,7 +142,8 @@ internal sealed class ApplyLane
                 ApplyEntries(work.Entries, work.ConfStates);
                 Interlocked.Add(ref _backlog, -work.Entries.Count);
                 _host.Metrics.RecordApplied(work.Timestamp);
-                if (_snapshotEvery > 0 && _appliedIndex - _lastSnapshotIndex >= (ulong)_snapshotEvery)
+                if ((_snapshotEvery > 0 && _appliedIndex - _lastSnapshotIndex >= (ulong)_snapshotEvery)
+                    || (_snapshotEveryBytes > 0 && _bytesSinceSnapshot >= _snapshotEveryBytes))
                 {
                     await TakeSnapshotAsync().ConfigureAwait(false);
                 }
@@ -194,6 +198,7 @@ internal sealed class ApplyLane
                 }
             }
             _appliedTerm = entry.Term;
+            _bytesSinceSnapshot += entry.Data.Length;
             Interlocked.Exchange(ref _appliedIndex, entry.Index);
         }
         Flush(run);
@@ -239,6 +244,7 @@ internal sealed class ApplyLane
         var metadata = new SnapshotMetadata(_appliedIndex, _appliedTerm, _confState);
         var payload = await SnapshotPayload.WriteAsync(metadata.Index, metadata.Term, _sessions, _stateMachine, CancellationToken.None).ConfigureAwait(false);
         _lastSnapshotIndex = metadata.Index;
+        _bytesSinceSnapshot = 0;
         try
         {
             await _snapshots.SaveAsync(_groupId, metadata, payload, CancellationToken.None).ConfigureAwait(false);
@@ -267,6 +273,7 @@ internal sealed class ApplyLane
         _appliedTerm = term;
         _confState = metadata.ConfState;
         _lastSnapshotIndex = index;
+        _bytesSinceSnapshot = 0;
         Interlocked.Exchange(ref _appliedIndex, index);
     }
 

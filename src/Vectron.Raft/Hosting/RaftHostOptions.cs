@@ -32,6 +32,13 @@ public sealed record RaftHostOptions
     /// <summary>Take a snapshot after this many entries were applied since the last one (0: never).</summary>
     public long SnapshotEveryEntries { get; init; } = 10_000;
 
+    /// <summary>
+    /// Also take a snapshot once the entries applied since the last one hold this many bytes of data (0: no byte
+    /// limit). Bounds the log a restart replays when entries are large (a batch of high-dimensional vectors can be
+    /// megabytes), which a count of entries alone does not.
+    /// </summary>
+    public long SnapshotEveryBytes { get; init; }
+
     /// <summary>Entries kept behind a snapshot when the log is compacted, so a slightly slow follower needs no snapshot.</summary>
     public ulong CompactionOverhead { get; init; } = 1_000;
 
@@ -81,9 +88,9 @@ public sealed record RaftHostOptions
         {
             throw new ArgumentException("OperationTimeoutTicks, MaxApplyBacklog and MaxPendingProposals must be positive");
         }
-        if (SnapshotEveryEntries < 0 || MaxSessions <= 0 || ResultsPerSession <= 0 || MaxMessageBytes <= 0)
+        if (SnapshotEveryEntries < 0 || SnapshotEveryBytes < 0 || MaxSessions <= 0 || ResultsPerSession <= 0 || MaxMessageBytes <= 0)
         {
-            throw new ArgumentException("SnapshotEveryEntries must not be negative; MaxSessions, ResultsPerSession and MaxMessageBytes must be positive");
+            throw new ArgumentException("SnapshotEveryEntries and SnapshotEveryBytes must not be negative; MaxSessions, ResultsPerSession and MaxMessageBytes must be positive");
         }
     }
 }

@@ -12,6 +12,9 @@ public sealed record NodeOptions
     /// <summary>A shard or placement group takes a snapshot after this many applied commands.</summary>
     public long SnapshotEveryEntries { get; init; } = 500;
 
+    /// <summary>… or once the commands applied since its last snapshot hold this many bytes (0: no byte limit), so a restart replays at most about this much log per group.</summary>
+    public long SnapshotEveryBytes { get; init; } = 64L << 20;
+
     /// <summary>How long a write or read waits for a group that has no leader yet (or is busy) before answering "unavailable".</summary>
     public TimeSpan UnavailableAfter { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -60,6 +60,7 @@ public sealed partial class VectronNode : IAsyncDisposable
             QuiesceAfterTicks = 30,
             OperationTimeoutTicks = (int)Math.Max(100, options.UnavailableAfter / options.TickInterval),
             SnapshotEveryEntries = options.SnapshotEveryEntries,
+            SnapshotEveryBytes = options.SnapshotEveryBytes,
             CompactionOverhead = 100,
             TimeProvider = options.TimeProvider,
             LoggerFactory = loggerFactory,

@@ -15,6 +15,7 @@ public sealed class ServeOptionsTests
         Assert.Equal(6334, options.GrpcPort);
         Assert.False(options.Insecure);
         Assert.Equal(Environment.ProcessorCount, options.ReadConcurrency);
+        Assert.Equal(64, options.SnapshotEveryMegabytes);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class ServeOptionsTests
     {
         var output = new StringWriter();
         Assert.Equal(0, CliApplication.Run(["serve", "--help"], output, new StringWriter()));
-        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--snapshot-every", "--read-concurrency", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
+        foreach (string option in (string[])["--data", "--host", "--port", "--grpc-port", "--insecure", "--max-body-mb", "--default-shards", "--snapshot-every", "--snapshot-every-mb", "--read-concurrency", "--log-level", "--config", "VECTRON_PORT", "not served yet"])
         {
             Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
         }
