@@ -236,7 +236,8 @@ public sealed class JsonPath : IEquatable<JsonPath>
                         text.Append('.');
                     }
 
-                    bool plain = segment.Key!.AsSpan().IndexOfAny(".[]\"") < 0;
+                    // An empty name is quoted too: unquoted it would vanish and the text would not parse back.
+                    bool plain = segment.Key!.Length > 0 && segment.Key.AsSpan().IndexOfAny(".[]\"") < 0;
                     text.Append(plain ? segment.Key : "\"" + segment.Key + "\"");
                     break;
                 case SegmentKind.Wildcard:

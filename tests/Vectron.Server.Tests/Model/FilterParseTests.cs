@@ -17,6 +17,7 @@ public sealed class FilterParseTests
     [InlineData("""{"min_should": {"conditions": [{"key": "a", "match": {"value": 1}}, {"key": "b", "match": {"value": 2}}], "min_count": 1}}""")]
     [InlineData("""{"must": [{"nested": {"key": "diet", "filter": {"must": [{"key": "food", "match": {"value": "meat"}}]}}}]}""")]
     [InlineData("""{"must": [{"key": "\"odd.key\".x[0]", "match": {"value": "v"}}]}""")]
+    [InlineData("""{"must": [{"key": "\"\"", "match": {"value": "v"}}, {"key": "a.\"\".b", "match": {"value": 1}}]}""")]
     [InlineData("""{"must": null, "should": null, "must_not": null, "min_should": null}""")]
     [InlineData("""{}""")]
     public void Parse_AcceptsEveryConstruct_AndItsCanonicalJsonParsesToTheSameFilter(string json)

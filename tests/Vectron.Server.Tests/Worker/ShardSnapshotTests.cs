@@ -98,6 +98,18 @@ public sealed class ShardSnapshotTests
         Assert.Empty(target.Search([1, 0, 0, 0, 0, 0]));
     }
 
+    [Fact]
+    public async Task Restore_KeepsAPayloadIndexOnAKeyWithAnEmptyQuotedName()
+    {
+        using var source = new ShardHarness(Options);
+        source.Upsert((1, [1, 0, 0, 0, 0, 0], """{"a": {"": "x"}}"""));
+        Assert.True(source.Apply(new CreatePayloadIndex("a.\"\"", PayloadSchemaType.Keyword)).IsApplied);
+        using var target = new ShardHarness(Options);
+        await target.Shard.RestoreSnapshotAsync(new MemoryStream(await Save(source.Shard)), CancellationToken.None);
+        Assert.Equal(source.Shard.GetStats().PayloadIndexes, target.Shard.GetStats().PayloadIndexes);
+        Assert.Equal(1, target.Shard.PlannedCandidates(Filter.Parse("""{"must": [{"key": "a.\"\"", "match": {"value": "x"}}]}""")));
+    }
+
     internal static async Task<byte[]> Save(ShardStateMachine shard)
     {
         var stream = new MemoryStream();

@@ -337,6 +337,37 @@ public sealed class ShardStateMachineTests
         Assert.Single(harness.Shard.GetStats().PayloadIndexes);
     }
 
+    [Fact]
+    public void DeletePayloadIndex_FindsTheIndex_WhateverSpellingOfTheKeyCreatedIt()
+    {
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"country": {"name": "NO"}}"""));
+        // The index is kept under the key's canonical form (country.name); a drop spelled the way the
+        // create was spelled must find it.
+        Assert.Equal(1, harness.Apply(new CreatePayloadIndex("\"country\".name", PayloadSchemaType.Keyword)).Count);
+        Assert.Equal(1, harness.Apply(new DeletePayloadIndex("\"country\".name")).Count);
+        Assert.Empty(harness.Shard.GetStats().PayloadIndexes);
+        Assert.Equal(1, harness.Apply(new CreatePayloadIndex("country.name", PayloadSchemaType.Keyword)).Count);
+        Assert.Equal(1, harness.Apply(new DeletePayloadIndex("\"country\".\"name\"")).Count);
+        Assert.Empty(harness.Shard.GetStats().PayloadIndexes);
+    }
+
+    [Fact]
+    public void FilterOnAKeyWithAnEmptyQuotedName_SurvivesTheLog()
+    {
+        // "" is a valid (quoted, empty) name; the filter travels through the log in its canonical
+        // form, which must parse back to the same key on apply.
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"": "x", "a": {"": {"b": 1}}}"""), (2, [0, 1], """{"": "y"}"""));
+        ShardCommandResult byTopKey = harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "\"\"", "match": {"value": "y"}}]}""")));
+        Assert.True(byTopKey.IsApplied, byTopKey.Message);
+        Assert.Equal(1, byTopKey.Count);
+        ShardCommandResult byInnerKey = harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "a.\"\".b", "match": {"value": 1}}]}""")));
+        Assert.True(byInnerKey.IsApplied, byInnerKey.Message);
+        Assert.Equal(1, byInnerKey.Count);
+        Assert.Equal(0, harness.Shard.Count(null));
+    }
+
     internal static float[] RandomVector(Random random, int dimension)
     {
         var vector = new float[dimension];
