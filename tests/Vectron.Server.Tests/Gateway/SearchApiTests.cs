@@ -126,6 +126,7 @@ public sealed class SearchApiTests
 
         await server.ErrorAsync(HttpStatusCode.NotFound, "POST", "/collections/v/points/query", """{"query": 12345}""", "No point with id 12345 found");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": {"recommend": {}}}""", "query kind `recommend` is not supported");
+        await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": {}}""", "query: an empty object is not a query");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"limit": 3}""", "query: missing field");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": [1, 2]}""", "query: wrong vector dimension: expected 8, got 2");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/search/batch", """{"searches": [{"vector": [1], "limit": 1}]}""", "searches[0].vector: wrong vector dimension");
