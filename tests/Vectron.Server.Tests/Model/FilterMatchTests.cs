@@ -124,6 +124,22 @@ public sealed class FilterMatchTests
         Assert.True(Matches("""{"must_not": [{"key": "a", "match": {"value": 1}}]}""", payload));
     }
 
+    [Theory]
+    // Qdrant's nested condition applies its filter to each object element of the array at the key
+    // (the key with [] appended unless it ends in []): "diet" and "diet[]" are the same, a plain
+    // object or a scalar at the key has no elements, and elements that are not objects are skipped.
+    [InlineData("""{"diet": [{"food": "meat"}, {"food": "fish"}]}""", "diet", true)]
+    [InlineData("""{"diet": [{"food": "meat"}, {"food": "fish"}]}""", "diet[]", true)]
+    [InlineData("""{"diet": {"food": "meat"}}""", "diet", false)]
+    [InlineData("""{"diet": {"food": "meat"}}""", "diet[]", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet[]", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet[0]", true)]
+    [InlineData("""{"diet": ["meat", {"food": "meat"}]}""", "diet", true)]
+    [InlineData("""{"a": [{"diet": [{"food": "meat"}]}, {"diet": [{"food": "fish"}]}]}""", "a[].diet", true)]
+    public void Nested_MatchesObjectElementsOfTheArrayOnly(string payload, string key, bool expected) =>
+        Assert.Equal(expected, Matches("{\"must\": [{\"nested\": {\"key\": \"" + key + "\", \"filter\": {\"must\": [{\"key\": \"food\", \"match\": {\"value\": \"meat\"}}]}}}]}", payload));
+
     [Fact]
     public void Matches_UuidIds()
     {
