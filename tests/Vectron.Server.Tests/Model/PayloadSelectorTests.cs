@@ -24,6 +24,23 @@ public sealed class PayloadSelectorTests
     }
 
     [Theory]
+    // Qdrant keeps every part of the payload whose path and an include key are prefixes of each other,
+    // walking arrays element by element ([] in a key selects from every element, [n] from one).
+    [InlineData("""["a[].b"]""", """{"a":[{"b":1},{}]}""")]
+    [InlineData("""["a[].b", "a[].c"]""", """{"a":[{"b":1,"c":2},{"c":3}]}""")]
+    [InlineData("""["a[1].c"]""", """{"a":[{"c":3}]}""")]
+    [InlineData("""["a"]""", """{"a":[{"b":1,"c":2},{"c":3}]}""")]
+    [InlineData("""["a.b"]""", """{"a":[]}""")]
+    [InlineData("""["s.t"]""", """{"s":5}""")]
+    [InlineData("""["o[].x"]""", """{"o":{}}""")]
+    [InlineData("""["z", "o.p"]""", """{"o":{"p":[1]},"z":1}""")]
+    public void Include_ProjectsArrayElements_AsQdrantDoes(string include, string expected)
+    {
+        JsonElement? selected = PayloadSelector.Parse(Json(include)).Select(Json("""{"o":{"p":[1],"q":2},"a":[{"b":1,"c":2},{"c":3}],"s":5,"z":1}"""));
+        Assert.Equal(expected, selected?.GetRawText());
+    }
+
+    [Theory]
     [InlineData("3", "with_payload: expected a boolean")]
     [InlineData("""[1]""", "with_payload[0]: expected a string")]
     [InlineData("""{"include": ["a"], "exclude": ["b"]}""", "with_payload.exclude: with_payload has either include or exclude")]
