@@ -171,6 +171,24 @@ public sealed class SearchApiTests
         Assert.Equal(3, (await server.OkAsync("POST", "/collections/w/points/count", "{}")).GetProperty("count").GetInt64());
     }
 
+    [Theory]
+    [InlineData("Dot", "[-1e30, -1e30]")]
+    [InlineData("Euclid", "[0, 1]")]
+    public async Task Search_WhoseScoreOverflowsFloat_AnswersWithANullScore_NotA500(string distance, string query)
+    {
+        // Finite float32 vectors can still score beyond float32 (a dot product or a distance of
+        // 1e30-sized values). Qdrant's JSON writer renders such a score as null; the answer must
+        // not fail as a whole.
+        await using var server = await TestServer.StartAsync();
+        await server.OkAsync("PUT", "/collections/big", $$"""{"vectors": {"size": 2, "distance": "{{distance}}"}, "shard_number": 1}""");
+        await server.OkAsync("PUT", "/collections/big/points?wait=true", """{"points": [{"id": 1, "vector": [1e30, 1e30]}, {"id": 2, "vector": [1, 0]}]}""");
+        var hits = await server.OkAsync("POST", "/collections/big/points/search", $$$"""{"vector": {{{query}}}, "limit": 2, "params": {"exact": true}}""");
+        Assert.Equal(2, hits.GetArrayLength());
+        var scores = hits.EnumerateArray().ToDictionary(h => h.GetProperty("id").GetInt32(), h => h.GetProperty("score"));
+        Assert.Equal(JsonValueKind.Null, scores[1].ValueKind);
+        Assert.Equal(JsonValueKind.Number, scores[2].ValueKind);
+    }
+
     /// <summary>Ids ranked by the exact score (best first; ties by id).</summary>
     private static IEnumerable<int> Rank(float[][] vectors, float[] query, string distance, Func<int, bool> admit)
     {
