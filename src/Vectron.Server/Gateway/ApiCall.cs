@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Vectron.Server.Model;
 
 namespace Vectron.Server.Gateway;
 
@@ -78,6 +79,14 @@ public sealed class ApiCall
                 var kind = document.RootElement.ValueKind;
                 document.Dispose();
                 throw new ApiException($"body: expected a JSON object, not {Describe(kind)}");
+            }
+            // Reading an unpaired surrogate escape (\ud800) throws wherever it happens later (a 500
+            // here, a stopped Raft group in a shard's Apply): refuse it once, at the door.
+            if (JsonStrings.MayHoldSurrogateEscape(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
+                && JsonStrings.FindInvalid(document.RootElement, "") is { } bad)
+            {
+                document.Dispose();
+                throw ApiException.BadField(bad, JsonStrings.Problem);
             }
             return document;
         }

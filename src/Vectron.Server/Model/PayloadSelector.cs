@@ -43,6 +43,7 @@ public sealed class PayloadSelector
     /// </summary>
     public static PayloadSelector Parse(JsonElement json, string path = "with_payload")
     {
+        JsonStrings.Check(json, path);
         switch (json.ValueKind)
         {
             case JsonValueKind.True:

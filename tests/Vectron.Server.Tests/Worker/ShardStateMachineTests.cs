@@ -337,6 +337,32 @@ public sealed class ShardStateMachineTests
         Assert.Single(harness.Shard.GetStats().PayloadIndexes);
     }
 
+    [Theory]
+    [InlineData("""{"s": "\ud800"}""")]
+    [InlineData("""{"s": ["ok", "\udc00\ud800"]}""")]
+    [InlineData("""{"\ud800": 1}""")]
+    [InlineData("""{"a": {"b": [{"\udfff": "x"}]}}""")]
+    public void Payload_WithAStringThatIsNotValidUtf16_IsRejected_AndNeverBreaksApply(string payload)
+    {
+        // JSON may escape a lone surrogate (\ud800); System.Text.Json parses it but throws when the
+        // string is read. Stored, such a payload made every later read of the key throw inside Apply
+        // (a payload index on upsert, a delete or set by filter), which stops the Raft group, and
+        // replaying the same entry stops it again.
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"s": "ok"}"""));
+        Assert.True(harness.Apply(new CreatePayloadIndex("s", PayloadSchemaType.Keyword)).IsApplied);
+        ShardCommandResult upsert = harness.Upsert((2, [0, 1], payload));
+        Assert.Equal(ShardResultStatus.BadRequest, upsert.Status);
+        Assert.Contains("not valid UTF-16", upsert.Message, StringComparison.Ordinal);
+        ShardCommandResult set = harness.Apply(new SetPayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json(payload)));
+        Assert.Equal(ShardResultStatus.BadRequest, set.Status);
+        ShardCommandResult overwrite = harness.Apply(new OverwritePayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json(payload)));
+        Assert.Equal(ShardResultStatus.BadRequest, overwrite.Status);
+        Assert.Equal(1, harness.Shard.Count(null));
+        Assert.Equal("""{"s": "ok"}""", Payload(harness, 1));
+        Assert.Equal(1, harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "s", "match": {"any": ["ok"]}}]}"""))).Count);
+    }
+
     [Fact]
     public void DeletePayloadIndex_FindsTheIndex_WhateverSpellingOfTheKeyCreatedIt()
     {
