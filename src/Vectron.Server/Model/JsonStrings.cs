@@ -82,6 +82,48 @@ internal static class JsonStrings
         }
     }
 
+    /// <summary>
+    /// The first object member name in <paramref name="element"/> that its object repeats, with the
+    /// path of that object, or <see langword="null"/>. The strings must be valid (see <see cref="FindInvalid"/>).
+    /// </summary>
+    public static (string Path, string Name)? FindDuplicateName(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (FindDuplicateName(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]")) is { } repeated)
+                    {
+                        return repeated;
+                    }
+
+                    i++;
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    if (!names.Add(property.Name))
+                    {
+                        return (path.Length == 0 ? "body" : path, property.Name);
+                    }
+
+                    if (FindDuplicateName(property.Value, Join(path, property.Name)) is { } repeated)
+                    {
+                        return repeated;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Throws a <see cref="RequestException"/> naming the first invalid string below <paramref name="path"/>.</summary>
     public static void Check(JsonElement element, string path)
     {
