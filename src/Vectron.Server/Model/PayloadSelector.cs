@@ -99,7 +99,8 @@ public sealed class PayloadSelector
             return payload;
         }
 
-        var source = JsonNode.Parse(payload.GetRawText())!.AsObject();
+        // Not JsonNode.Parse: its default depth limit (64) is below what a shard stores (PayloadPaths.MaxDepth).
+        JsonObject source = PayloadPaths.ToNode(payload);
         if (Include is not null)
         {
             var keys = new List<JsonPath.Segment[]>(Include.Count);

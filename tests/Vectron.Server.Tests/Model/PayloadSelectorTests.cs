@@ -40,6 +40,19 @@ public sealed class PayloadSelectorTests
         Assert.Equal(expected, selected?.GetRawText());
     }
 
+    [Fact]
+    public void Select_WorksOnPayloadsAsDeepAsAShardStores()
+    {
+        // set_payload with a long key nests a payload up to PayloadPaths.MaxDepth (256) levels; a read
+        // with include or exclude must not fail on it (JsonNode.Parse stops at 64 by default).
+        string deep = string.Concat(Enumerable.Repeat("{\"k\": ", 200)) + "1" + new string('}', 200);
+        using var document = JsonDocument.Parse("{\"a\": 1, \"d\": " + deep + "}", new JsonDocumentOptions { MaxDepth = 256 });
+        JsonElement payload = document.RootElement.Clone();
+        Assert.Equal("""{"a":1}""", PayloadSelector.Parse(Json("""["a"]""")).Select(payload)?.GetRawText());
+        Assert.Equal("""{"a":1}""", PayloadSelector.Parse(Json("""{"exclude": ["d"]}""")).Select(payload)?.GetRawText());
+        Assert.StartsWith("""{"d":{"k":{"k":""", PayloadSelector.Parse(Json("""{"include": ["d"]}""")).Select(payload)?.GetRawText(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("3", "with_payload: expected a boolean")]
     [InlineData("""[1]""", "with_payload[0]: expected a string")]
