@@ -243,9 +243,11 @@ internal static class ShardSnapshotCodec
 
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(span[(offset + 4)..]);
         offset += 12;
-        if (length > (ulong)(span.Length - offset - 4))
+        // Signed: with fewer than the CRC's 4 bytes left this is negative (cast to ulong it would pass any length).
+        long available = (long)span.Length - offset - 4;
+        if (available < 0 || length > (ulong)available)
         {
-            throw new InvalidDataException($"Shard snapshot: section {tag} claims {length} bytes, only {Math.Max(0, span.Length - offset - 4)} remain (truncated?).");
+            throw new InvalidDataException($"Shard snapshot: section {tag} claims {length} bytes, only {Math.Max(0, available)} remain (truncated?).");
         }
 
         ReadOnlyMemory<byte> payload = bytes.Slice(offset, (int)length);

@@ -78,6 +78,15 @@ public sealed class ShardSnapshotTests
         Assert.Contains("section HNSW is damaged", await Failure(target, Change(snapshot, graph + 100, 0x01)), StringComparison.Ordinal);
         Assert.Contains("truncated", await Failure(target, snapshot[..(snapshot.Length - 10)]), StringComparison.Ordinal);
         Assert.Contains("unexpected bytes after the last section", await Failure(target, [.. snapshot, 0]), StringComparison.Ordinal);
+        // Cut inside the last section's CRC, with the section's length claiming nothing: fewer than the
+        // CRC's 4 bytes remain after the header.
+        for (int kept = 0; kept < 4; kept++)
+        {
+            byte[] cut = snapshot[..(graph + 12 + kept)];
+            cut.AsSpan(graph + 4, 8).Clear();
+            Assert.Contains("truncated", await Failure(target, cut), StringComparison.Ordinal);
+        }
+
 
         using var other = new ShardHarness(Options with { Dimension = 5 });
         Assert.Contains("dimension 6", await Failure(other, snapshot), StringComparison.Ordinal);
