@@ -133,6 +133,13 @@ internal static class ShardSnapshotCodec
 
         var points = new ShardBinaryReader(sections[2].Span);
         int pointCount = points.Count("PNTS point count", 26);
+        // Every slot holds a point or is free: the count is implied, and checking it keeps a crafted
+        // count from making the restore allocate and walk that many slots.
+        if ((long)pointCount + freeCount != slotCount)
+        {
+            throw new InvalidDataException($"Shard snapshot: META slot count {slotCount} is not the {pointCount} points plus the {freeCount} free slots.");
+        }
+
         var list = new List<SnapshotPoint>(pointCount);
         for (int i = 0; i < pointCount; i++)
         {

@@ -119,6 +119,30 @@ public sealed class ShardSnapshotTests
         Assert.Equal(1, target.Shard.PlannedCandidates(Filter.Parse("""{"must": [{"key": "a.\"\"", "match": {"value": "x"}}]}""")));
     }
 
+    [Fact]
+    public async Task Restore_RefusesASlotCountThatIsNotThePointsPlusTheFreeSlots()
+    {
+        // Every slot holds a point or is free, so the count is implied; a larger one (CRC intact, as
+        // in a crafted upload) would have the restore allocate and walk that many slots.
+        using var source = new ShardHarness(Options);
+        source.Upsert((1, [1, 0, 0, 0, 0, 0], null), (2, [0, 1, 0, 0, 0, 0], null), (3, [0, 0, 1, 0, 0, 0], null));
+        source.Apply(new DeletePoints([PointId.FromNumber(2)]));
+        byte[] snapshot = await Save(source.Shard);
+        int meta = IndexOf(snapshot, "META"u8);
+        int length = (int)BitConverter.ToUInt64(snapshot, meta + 4);
+        using var target = new ShardHarness(Options);
+        foreach (uint slots in new uint[] { 4, 2, 1_000_000_000 })
+        {
+            byte[] changed = (byte[])snapshot.Clone();
+            BitConverter.TryWriteBytes(changed.AsSpan(meta + 12 + 8, 4), slots);
+            BitConverter.TryWriteBytes(changed.AsSpan(meta + 12 + length, 4), Crc32C(changed.AsSpan(meta + 12, length)));
+            Assert.Contains("slot", await Failure(target, changed), StringComparison.Ordinal);
+        }
+
+        await target.Shard.RestoreSnapshotAsync(new MemoryStream(snapshot), CancellationToken.None);
+        Assert.Equal(2, target.Shard.Count(null));
+    }
+
     internal static async Task<byte[]> Save(ShardStateMachine shard)
     {
         var stream = new MemoryStream();
@@ -161,4 +185,20 @@ public sealed class ShardSnapshotTests
     }
 
     private static int IndexOf(byte[] bytes, ReadOnlySpan<byte> tag) => bytes.AsSpan().IndexOf(tag);
+
+    /// <summary>CRC-32C (Castagnoli, reflected), bit by bit: enough for re-sealing a patched section.</summary>
+    private static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int i = 0; i < 8; i++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
 }
