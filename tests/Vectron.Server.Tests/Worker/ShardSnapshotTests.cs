@@ -97,6 +97,26 @@ public sealed class ShardSnapshotTests
     }
 
     [Fact]
+    public async Task SnapshotLookup_AnswersTheSnapshot_OtherQueriesNothing()
+    {
+        var random = new Random(7);
+        using var source = new ShardHarness(Options);
+        for (ulong id = 0; id < 50; id++)
+        {
+            source.Upsert((id, ShardStateMachineTests.RandomVector(random, 6), null));
+        }
+
+        var answer = source.Shard.Lookup(ShardStateMachine.SnapshotQuery);
+        using var restored = new ShardHarness(Options);
+        await restored.Shard.RestoreSnapshotAsync(new MemoryStream(answer.ToArray()), CancellationToken.None);
+
+        Assert.Equal(50, restored.Shard.GetStats().Points);
+        Assert.Equal(await Save(source.Shard), answer.ToArray());
+        Assert.True(source.Shard.Lookup(ReadOnlyMemory<byte>.Empty).IsEmpty);
+        Assert.True(source.Shard.Lookup("snapshot?"u8.ToArray()).IsEmpty);
+    }
+
+    [Fact]
     public async Task Restore_OfAnEmptyShard_Works()
     {
         using var source = new ShardHarness(Options);
