@@ -12,6 +12,7 @@ internal sealed partial class ServeProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
 
     private ServeProcess(Process process) => _process = process;
 
@@ -37,7 +38,8 @@ internal sealed partial class ServeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--data", dataDirectory, "--port", "0", "--log-level", "warning", .. extraArguments])
+        string[] logLevel = extraArguments.Contains("--log-level") ? [] : ["--log-level", "warning"];
+        foreach (string argument in (string[])["serve", "--data", dataDirectory, "--port", "0", .. logLevel, .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -63,10 +65,30 @@ internal sealed partial class ServeProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(waiter => line.Contains(waiter.Text, StringComparison.Ordinal)).ToArray())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
         }
         if (ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+        }
+    }
+
+    /// <summary>Completes when a line of the output (already printed or still to come) contains <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text)
+    {
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, seen));
+            return seen.Task;
         }
     }
 
