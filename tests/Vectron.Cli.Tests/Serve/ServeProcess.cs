@@ -31,6 +31,22 @@ internal sealed partial class ServeProcess : IDisposable
 
     public static async Task<ServeProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
+        var serve = Launch(dataDirectory, extraArguments);
+        try
+        {
+            serve.BaseAddress = await serve._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            serve.Dispose();
+            throw;
+        }
+        return serve;
+    }
+
+    /// <summary>Starts the process without waiting for it to listen (a crash test kills it while it starts).</summary>
+    public static ServeProcess Launch(string dataDirectory, params string[] extraArguments)
+    {
         string executable = Path.Join(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "vectron.exe" : "vectron");
         var start = new ProcessStartInfo(executable)
         {
@@ -52,7 +68,6 @@ internal sealed partial class ServeProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        serve.BaseAddress = await serve._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return serve;
     }
 
@@ -95,6 +110,10 @@ internal sealed partial class ServeProcess : IDisposable
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"vectron serve had exited with {_process.ExitCode} before the kill:\n{Output}");
+        }
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }

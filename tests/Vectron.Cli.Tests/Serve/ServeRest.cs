@@ -11,6 +11,34 @@ internal static class ServeRest
     /// <summary>One stored point as a scroll returns it.</summary>
     public sealed record StoredPoint(float[]? Vector, JsonElement Payload);
 
+    /// <summary>
+    /// Runs <paramref name="test"/> with the seed from <paramref name="variable"/> (else a random one);
+    /// any failure, an assertion or not (a server that does not restart, a request that throws), names it.
+    /// </summary>
+    public static async Task WithSeedAsync(string variable, Func<int, Task> test)
+    {
+        int seed = int.TryParse(Environment.GetEnvironmentVariable(variable), out int fixedSeed) ? fixedSeed : Random.Shared.Next();
+        try
+        {
+            await test(seed);
+        }
+        catch (Exception e) when (!e.Message.Contains($"seed {seed}", StringComparison.Ordinal))
+        {
+            throw new Xunit.Sdk.XunitException($"seed {seed} ({variable}={seed} repeats it): {e}");
+        }
+    }
+
+    /// <summary>
+    /// Starts the server on <paramref name="directory"/> and SIGKILLs it <paramref name="delay"/> ms later
+    /// (on the test's clock), while it replays its log, cleans up after the last crash or re-proposes settings.
+    /// </summary>
+    public static async Task KillWhileStartingAsync(string directory, int delay, params string[] extraArguments)
+    {
+        using var server = ServeProcess.Launch(directory, extraArguments);
+        await Task.Delay(delay);
+        server.Kill();
+    }
+
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     public static string Vector(float[] vector) => "[" + string.Join(",", vector.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
