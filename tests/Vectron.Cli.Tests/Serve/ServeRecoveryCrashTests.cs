@@ -244,11 +244,13 @@ public sealed partial class ServeRecoveryCrashTests(ITestOutputHelper output)
         const ulong MetadataGroupBit = 1UL << 63; // LogEngineRaftLogStore.MetadataGroupBit
         using (var engine = LogEngine.Open(new LogEngineOptions { Directory = Path.Join(data, "log") }))
         {
+            // The live groups are there (so the log is really read).
+            Assert.True(live.All(engine.GroupIds.Contains), $"{context}: the log holds groups [{string.Join(",", engine.GroupIds)}], not every live one of [{string.Join(",", live)}]");
             foreach (ulong group in engine.GroupIds)
             {
                 if (!live.Contains(group & ~MetadataGroupBit) && engine.GetGroup(group) is { } info)
                 {
-                    Assert.True(info.LastIndex < info.FirstIndex, $"{context}: group {group:x} of no live collection still has log entries {info.FirstIndex}..{info.LastIndex}");
+                    Assert.True(info.LastIndex < info.FirstIndex, $"{context}: log group {group & ~MetadataGroupBit}{((group & MetadataGroupBit) != 0 ? " (Raft metadata)" : "")} of no live collection still has entries {info.FirstIndex}..{info.LastIndex}");
                 }
             }
         }
