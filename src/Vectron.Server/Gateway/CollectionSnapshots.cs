@@ -28,6 +28,7 @@ public sealed class CollectionSnapshots
 {
     private const string Extension = ".snapshot";
     private const int RecoverBatch = 256;
+    private const string UploadsDirectory = ".uploads";
 
     private readonly CollectionRouter _collections;
     private readonly string _root;
@@ -39,6 +40,37 @@ public sealed class CollectionSnapshots
         _collections = collections;
         _root = Path.Join(collections.Node.DataDirectory, "collection-snapshots");
     }
+
+    /// <summary>
+    /// Deletes what a crash left behind: uploads (<c>.uploads/</c>, normally deleted when their request
+    /// ends) and half-written snapshot files (<c>*.tmp</c>). Call only while no request can be running,
+    /// i.e. before the REST API serves.
+    /// </summary>
+    public void RemoveInterruptedFiles()
+    {
+        if (!Directory.Exists(_root))
+        {
+            return;
+        }
+        string uploads = Path.Join(_root, UploadsDirectory);
+        if (Directory.Exists(uploads))
+        {
+            foreach (string upload in Directory.GetFiles(uploads))
+            {
+                File.Delete(upload);
+            }
+        }
+        foreach (string directory in Directory.GetDirectories(_root))
+        {
+            foreach (string temporary in Directory.GetFiles(directory, "*.tmp"))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    /// <summary>Where an uploaded snapshot is kept while it is recovered (deleted when the request ends, or at the next start after a crash).</summary>
+    public string UploadPath() => Path.Join(_root, UploadsDirectory, Guid.NewGuid().ToString("N") + ".upload");
 
     /// <summary>One snapshot file as Qdrant describes it.</summary>
     public sealed record Description(string Name, DateTimeOffset Created, long Size, string? Checksum);

@@ -38,7 +38,10 @@ internal sealed class RestApi : IDisposable
         new AliasEndpoints(_node).Map(app, this);
         new PointEndpoints(Collections).Map(app, this);
         new SearchEndpoints(Collections).Map(app, this);
-        new SnapshotEndpoints(Collections, new CollectionSnapshots(Collections), Options).Map(app, this);
+        var snapshots = new CollectionSnapshots(Collections);
+        // Before the first request: no upload or snapshot write can be under way.
+        snapshots.RemoveInterruptedFiles();
+        new SnapshotEndpoints(Collections, snapshots, Options).Map(app, this);
         app.MapFallback(context => Run(context, call =>
             throw new ApiException(ApiErrorKind.NotFound, $"unknown endpoint {context.Request.Method} {context.Request.Path}")));
     }

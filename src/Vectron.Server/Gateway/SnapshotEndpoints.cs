@@ -70,9 +70,8 @@ internal sealed class SnapshotEndpoints(CollectionRouter collections, Collection
         {
             limit.MaxRequestBodySize = options.MaxSnapshotUploadBytes;
         }
-        string uploads = Path.Join(collections.Node.DataDirectory, "collection-snapshots", ".uploads");
-        Directory.CreateDirectory(uploads);
-        string temporary = Path.Join(uploads, Guid.NewGuid().ToString("N") + ".upload");
+        string temporary = snapshots.UploadPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
         try
         {
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);

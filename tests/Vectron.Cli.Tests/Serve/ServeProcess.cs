@@ -12,6 +12,7 @@ internal sealed partial class ServeProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
 
     private ServeProcess(Process process) => _process = process;
 
@@ -30,6 +31,22 @@ internal sealed partial class ServeProcess : IDisposable
 
     public static async Task<ServeProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
+        var serve = Launch(dataDirectory, extraArguments);
+        try
+        {
+            serve.BaseAddress = await serve._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            serve.Dispose();
+            throw;
+        }
+        return serve;
+    }
+
+    /// <summary>Starts the process without waiting for it to listen (a crash test kills it while it starts).</summary>
+    public static ServeProcess Launch(string dataDirectory, params string[] extraArguments)
+    {
         string executable = Path.Join(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "vectron.exe" : "vectron");
         var start = new ProcessStartInfo(executable)
         {
@@ -37,7 +54,8 @@ internal sealed partial class ServeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--data", dataDirectory, "--port", "0", "--log-level", "warning", .. extraArguments])
+        string[] logLevel = extraArguments.Contains("--log-level") ? [] : ["--log-level", "warning"];
+        foreach (string argument in (string[])["serve", "--data", dataDirectory, "--port", "0", .. logLevel, .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -50,7 +68,6 @@ internal sealed partial class ServeProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        serve.BaseAddress = await serve._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return serve;
     }
 
@@ -63,6 +80,11 @@ internal sealed partial class ServeProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(waiter => line.Contains(waiter.Text, StringComparison.Ordinal)).ToArray())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
         }
         if (ListeningLine().Match(line) is { Success: true } match)
         {
@@ -70,9 +92,28 @@ internal sealed partial class ServeProcess : IDisposable
         }
     }
 
+    /// <summary>Completes when a line of the output (already printed or still to come) contains <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text)
+    {
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, seen));
+            return seen.Task;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"vectron serve had exited with {_process.ExitCode} before the kill:\n{Output}");
+        }
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
