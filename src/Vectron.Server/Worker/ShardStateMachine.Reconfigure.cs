@@ -21,6 +21,23 @@ public sealed partial class ShardStateMachine
         }
     }
 
+    /// <summary>Live points in the graph the shard searches now (tombstones not counted).</summary>
+    internal int GraphPointCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _graph.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>Whether the shard's index already runs with the parameters <paramref name="command"/> asks for.</summary>
     public bool HasIndexSettings(ReconfigureIndex command)
     {
