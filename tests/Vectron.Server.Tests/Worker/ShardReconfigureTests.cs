@@ -257,6 +257,23 @@ public sealed class ShardReconfigureTests
     }
 
     [Fact]
+    public async Task Version2Snapshot_StillRestores_WithoutARebuild()
+    {
+        using var source = Filled(12, out var random);
+        byte[] snapshot = await ShardSnapshotTests.Save(source.Shard);
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)));
+        // Version 2 has the same bytes; only the meaning of HNSW widened in version 3.
+        BinaryPrimitives.WriteUInt32LittleEndian(snapshot.AsSpan(8), 2);
+
+        using var restored = new ShardHarness(Options);
+        await restored.Shard.RestoreSnapshotAsync(new MemoryStream(snapshot), CancellationToken.None);
+        Assert.False(restored.Shard.IsRebuilding);
+        Assert.Equal(source.Shard.GetStats().Points, restored.Shard.GetStats().Points);
+        var query = ShardStateMachineTests.RandomVector(random, 6);
+        Assert.Equal(Ids(source.Search(query, 10, exact: true)), Ids(restored.Search(query, 10)));
+    }
+
+    [Fact]
     public async Task Version1Snapshot_StillRestores_WithTheShardsOwnDefaultEf()
     {
         using var source = Filled(8, out _);
