@@ -100,6 +100,7 @@ public sealed partial class ShardStateMachine
 
         GraphRebuild? started = new(new HnswIndex(graphOptions));
         GraphRebuild? replaced;
+        HnswIndex? retired = null;
         int points;
         lock (_indexerGate)
         {
@@ -113,6 +114,15 @@ public sealed partial class ShardStateMachine
                     started.Dispose();
                     started = null;
                 }
+                else if (_graph.Count <= current.IndexerBatchSize)
+                {
+                    // A graph this small is not worth serving from (a collection patched right after
+                    // its creation, before its upload): swap the empty one in now rather than index
+                    // every later write into both graphs.
+                    retired = _graph;
+                    ReplaceGraphNow(started.Graph);
+                    started = null;
+                }
 
                 _rebuild = started;
                 Options = next;
@@ -124,9 +134,46 @@ public sealed partial class ShardStateMachine
             }
 
             replaced?.Dispose();
+            retired?.Dispose();
         }
 
-        ShardLog.Reconfigured(_logger, next.M, next.EfConstruct, next.Quantization, started is null ? 0 : points);
+        ShardLog.Reconfigured(_logger, next.M, next.EfConstruct, next.Quantization, started is null && retired is null ? 0 : points);
         return ShardCommandResult.Applied(points);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="empty"/> the searched graph at once: the few indexed points' vectors are
+    /// copied back from the old graph into their slots and every point joins the exact-scanned tail
+    /// and the indexer's queue. Caller holds the gate and the write lock, and disposes the old graph.
+    /// </summary>
+    private void ReplaceGraphNow(HnswIndex empty)
+    {
+        int dimension = Options.Dimension;
+        for (int slot = 0; slot < _slots.Count; slot++)
+        {
+            _inGraph[slot] = false;
+            if (_slots[slot] is not { } point || !point.IsIndexed)
+            {
+                // Not indexed: already in the tail and queued.
+                continue;
+            }
+
+            if (point.Vector is null)
+            {
+                var vector = new float[dimension];
+                if (!_graph.TryGetVector((ulong)slot, vector))
+                {
+                    throw new InvalidOperationException($"Shard invariant broken: indexed point {point.Id} in slot {slot} is not in the graph.");
+                }
+
+                point.Vector = vector;
+            }
+
+            point.IndexedVersion = 0;
+            _tail.Add(slot);
+            _work.Enqueue(slot);
+        }
+
+        _graph = empty;
     }
 }

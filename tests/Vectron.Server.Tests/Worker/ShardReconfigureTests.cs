@@ -64,6 +64,35 @@ public sealed class ShardReconfigureTests
     }
 
     [Fact]
+    public void Reconfigure_OfAShardWhoseGraphHoldsAtMostOneBatch_SwapsAnEmptyGraphInAtOnce()
+    {
+        var random = new Random(13);
+        using var shard = new ShardHarness(Options with { IndexerBatchSize = 64 });
+        for (ulong id = 0; id < 60; id++)
+        {
+            shard.Upsert((id, ShardStateMachineTests.RandomVector(random, 6), null));
+        }
+
+        shard.Shard.IndexPending();
+        // A bulk load queued behind the small graph: not indexed twice, into both graphs.
+        for (ulong id = 60; id < 400; id++)
+        {
+            shard.Upsert((id, ShardStateMachineTests.RandomVector(random, 6), null));
+        }
+
+        var query = ShardStateMachineTests.RandomVector(random, 6);
+        var exact = Ids(shard.Search(query, 10, exact: true));
+        Assert.Equal(400, shard.Apply(new ReconfigureIndex(12, 40, ShardQuantization.None, true)).Count);
+        Assert.False(shard.Shard.IsRebuilding);
+        Assert.Equal((12, 0), (shard.Shard.GraphOptions.M, shard.Shard.GraphNodeCount));
+        Assert.Equal((400L, 0L, 400L), (shard.Shard.GetStats().Points, shard.Shard.GetStats().IndexedPoints, shard.Shard.GetStats().TailLength));
+        Assert.Equal(exact, Ids(shard.Search(query, 10)));
+        Assert.Equal(400, shard.Shard.IndexPending());
+        Assert.Equal((400, 0), (shard.Shard.GraphPointCount, shard.Shard.OwnVectorCount));
+        Assert.Equal(exact, Ids(shard.Search(query, 10, exact: true)));
+    }
+
+    [Fact]
     public void Reconfigure_DuringARebuild_RestartsIt_OrCancelsItWhenTheServingGraphHasTheSettings()
     {
         using var shard = Filled(9, out _);
