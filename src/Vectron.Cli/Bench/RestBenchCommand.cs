@@ -134,17 +134,29 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
     /// <summary>Queries/s of the bare index on the baseline threads, one query at a time per thread.</summary>
     private double BareQps(HnswIndex index, Dataset data, int ef, double seconds)
     {
+        var parameters = new SearchParameters { Ef = ef };
+        return ClosedLoopQps(seconds, () =>
+        {
+            var hits = new SearchHit[K];
+            return q => index.Search(data.Queries.Row(q % data.Queries.Rows), K, hits, parameters);
+        });
+    }
+
+    /// <summary>
+    /// Runs one query after another on each of the baseline threads for <paramref name="seconds"/>; each thread makes
+    /// its query function (and its buffers) once. Returns queries/s over all threads.
+    /// </summary>
+    private double ClosedLoopQps(double seconds, Func<Action<int>> makeQuery)
+    {
         long next = 0, done = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var clock = Stopwatch.StartNew();
-        var parameters = new SearchParameters { Ef = ef };
         var threads = Enumerable.Range(0, options.BaselineThreads).Select(_ => new Thread(() =>
         {
-            var hits = new SearchHit[K];
+            var query = makeQuery();
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                int q = (int)(Interlocked.Increment(ref next) % data.Queries.Rows);
-                index.Search(data.Queries.Row(q), K, hits, parameters);
+                query((int)(Interlocked.Increment(ref next) & int.MaxValue));
                 Interlocked.Increment(ref done);
             }
         })).ToArray();
@@ -222,35 +234,18 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
     private double InProcessQps(VectronNode node, CollectionRecord collection, Dataset data, int ef, double seconds)
     {
         var shards = collection.ShardGroups.Select(group => (ShardStateMachine)node.Shard(group)!.Machine!).ToArray();
-        long next = 0, done = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-        var clock = Stopwatch.StartNew();
-        var threads = Enumerable.Range(0, options.BaselineThreads).Select(_ => new Thread(() =>
+        return ClosedLoopQps(seconds, () => q =>
         {
-            while (Stopwatch.GetTimestamp() < deadline)
+            var request = new ShardSearch { Vector = data.Queries.Row(q % data.Queries.Rows).ToArray(), Limit = K, Ef = ef };
+            var lists = new IReadOnlyList<ScoredPoint>[shards.Length];
+            for (int s = 0; s < shards.Length; s++)
             {
-                int q = (int)(Interlocked.Increment(ref next) % data.Queries.Rows);
-                var request = new ShardSearch { Vector = data.Queries.Row(q).ToArray(), Limit = K, Ef = ef };
-                var lists = new IReadOnlyList<ScoredPoint>[shards.Length];
-                for (int s = 0; s < shards.Length; s++)
-                {
-                    lists[s] = shards[s].Search(request);
-                }
-                // The gateway's merge: best first (smallest distance for Euclid, largest score otherwise).
-                var merged = lists.SelectMany(list => list);
-                _ = (data.Metric == DistanceMetric.L2 ? merged.OrderBy(hit => hit.Score) : merged.OrderByDescending(hit => hit.Score)).Take(K).Count();
-                Interlocked.Increment(ref done);
+                lists[s] = shards[s].Search(request);
             }
-        })).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
-        return done / clock.Elapsed.TotalSeconds;
+            // The gateway's merge: best first (smallest distance for Euclid, largest score otherwise).
+            var merged = lists.SelectMany(list => list);
+            _ = (data.Metric == DistanceMetric.L2 ? merged.OrderBy(hit => hit.Score) : merged.OrderByDescending(hit => hit.Score)).Take(K).Count();
+        });
     }
 
     private static async Task<JsonDocument> PostAsync(HttpClient client, byte[] body)

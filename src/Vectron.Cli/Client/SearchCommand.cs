@@ -188,7 +188,7 @@ internal static class SearchCommand
                 {
                     (++rank).ToString(CultureInfo.InvariantCulture),
                     hit.TryGetProperty("id", out var id) ? (id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText()) : "-",
-                    hit.TryGetProperty("score", out var score) && score.TryGetDouble(out double value) ? value.ToString("0.######", CultureInfo.InvariantCulture) : "-",
+                    hit.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number && score.TryGetDouble(out double value) ? value.ToString("0.######", CultureInfo.InvariantCulture) : "-",
                 };
                 if (withPayload)
                 {

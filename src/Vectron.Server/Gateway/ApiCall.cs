@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Vectron.Server.Model;
 
 namespace Vectron.Server.Gateway;
 
@@ -12,7 +13,8 @@ namespace Vectron.Server.Gateway;
 /// </summary>
 public sealed class ApiCall
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions LenientOptions = new() { MaxDepth = 64 };
 
     // Answers are JSON for programs, never embedded in HTML: keep messages readable (backticks, quotes as is).
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -59,7 +61,10 @@ public sealed class ApiCall
 
     /// <summary>
     /// Reads the body as JSON (an empty body is an empty object). Malformed JSON is a 400 naming the
-    /// line and byte; a body over the limit is a 413.
+    /// line and byte; a body over the limit is a 413. A string or member name that is not valid
+    /// UTF-16, or a member name repeated in one object, is a 400 naming the field: shards refuse both
+    /// (reading such a string throws; editing such a payload fails), and refusing them here keeps a
+    /// write spread over several shards from being applied by some of them only.
     /// </summary>
     public async Task<JsonDocument> ReadJsonAsync()
     {
@@ -70,16 +75,44 @@ public sealed class ApiCall
         {
             return JsonDocument.Parse("{}");
         }
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        JsonDocument document;
         try
         {
-            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                var kind = document.RootElement.ValueKind;
-                document.Dispose();
-                throw new ApiException($"body: expected a JSON object, not {Describe(kind)}");
-            }
-            return document;
+            // The parser's own duplicate check is cheap; only a failure pays for a second, lenient
+            // parse that finds the field to name.
+            document = JsonDocument.Parse(bytes, DocumentOptions);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            document = ParseLeniently(bytes);
+            string? duplicate = JsonStrings.FindInvalid(document.RootElement, "") is { } bad ? $"{bad}: {JsonStrings.Problem}"
+                : JsonStrings.FindDuplicateName(document.RootElement, "") is { } repeated ? $"{repeated.Path}: the member name `{repeated.Name}` appears twice"
+                : null;
+            document.Dispose();
+            throw new ApiException(duplicate ?? $"malformed JSON body: {FirstSentence(e.Message)}");
+        }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw new ApiException($"body: expected a JSON object, not {Describe(kind)}");
+        }
+        // Reading an unpaired surrogate escape (\ud800) throws wherever it happens later (a 500
+        // here, a stopped Raft group in a shard's Apply): refuse it once, at the door.
+        if (JsonStrings.MayHoldSurrogateEscape(bytes.Span) && JsonStrings.FindInvalid(document.RootElement, "") is { } invalid)
+        {
+            document.Dispose();
+            throw ApiException.BadField(invalid, JsonStrings.Problem);
+        }
+        return document;
+    }
+
+    private static JsonDocument ParseLeniently(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            return JsonDocument.Parse(bytes, LenientOptions);
         }
         catch (JsonException e)
         {

@@ -43,11 +43,10 @@ public sealed class CollectionSnapshots
     /// <summary>One snapshot file as Qdrant describes it.</summary>
     public sealed record Description(string Name, DateTimeOffset Created, long Size, string? Checksum);
 
-    /// <summary>Takes a snapshot of every shard (after a linearizable barrier) and writes the file durably.</summary>
+    /// <summary>Takes a snapshot of every shard (each on its apply lane, after a linearizable read index) and writes the file durably.</summary>
     public async Task<Description> CreateAsync(CollectionRecord collection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        await _collections.BarrierAsync(collection, ReadMode.Linearizable, cancellationToken).ConfigureAwait(false);
         var now = _collections.Node.Options.TimeProvider.GetUtcNow();
         string directory = Path.Join(_root, collection.Name);
         PhysicalFileSystem.Instance.CreateDirectoryDurably(directory);
@@ -62,10 +61,16 @@ public sealed class CollectionSnapshots
             collection.Config, collection.PayloadIndexes, collection.ShardGroups.Length));
         for (int shard = 0; shard < collection.ShardGroups.Length; shard++)
         {
-            // A save takes the shard's read lock: a consistent state, with applies held back meanwhile.
-            using var shardSnapshot = new MemoryStream();
-            await _collections.Shard(collection, shard).SaveSnapshotAsync(shardSnapshot, cancellationToken).ConfigureAwait(false);
-            CollectionSnapshotFile.WriteShard(content, shardSnapshot.GetBuffer().AsSpan(0, (int)shardSnapshot.Length));
+            // Taken on the shard's apply lane, between applies, after every write acknowledged before the request
+            // (linearizable): no apply waits for the shard's lock meanwhile, so searches are not held back.
+            _collections.Shard(collection, shard); // 503/404 before anything is read
+            var taken = await _collections.Node.LookupAsync(collection.ShardGroups[shard], ShardStateMachine.SnapshotQuery,
+                ReadConsistency.Linearizable, cancellationToken).ConfigureAwait(false);
+            if (!taken.IsOk)
+            {
+                throw ErrorMapping.FromRaft(taken.Outcome, $"snapshot of collection `{collection.Name}`");
+            }
+            CollectionSnapshotFile.WriteShard(content, taken.Value.Span);
         }
         var bytes = content.GetBuffer().AsMemory(0, (int)content.Length);
         string checksum = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));

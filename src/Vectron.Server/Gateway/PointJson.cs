@@ -23,7 +23,16 @@ internal static class PointJson
         writer.WritePropertyName("id");
         point.Id.WriteTo(writer);
         writer.WriteNumber("version", point.Version);
-        writer.WriteNumber("score", point.Score);
+        if (float.IsFinite(point.Score))
+        {
+            writer.WriteNumber("score", point.Score);
+        }
+        else
+        {
+            // Finite vectors can score beyond float32 (a dot product or distance of huge values);
+            // JSON has no infinity or NaN, and Qdrant's writer renders them as null too.
+            writer.WriteNull("score");
+        }
         WritePayloadAndVector(writer, point.Payload, point.Vector);
         writer.WriteEndObject();
     }

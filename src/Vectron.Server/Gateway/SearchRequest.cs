@@ -63,8 +63,12 @@ public sealed record SearchRequest(float[]? Vector, PointId? ById, int Limit, in
         {
             if (JsonFields.Optional(query, "nearest") is not { } nearest)
             {
-                string kind = query.EnumerateObject().FirstOrDefault().Name ?? "{}";
-                throw ApiException.BadField(path, $"query kind `{kind}` is not supported (use a vector, nearest or a point id)");
+                // An empty object has no first property: default(JsonProperty).Name throws.
+                foreach (var property in query.EnumerateObject())
+                {
+                    throw ApiException.BadField(path, $"query kind `{property.Name}` is not supported (use a vector, nearest or a point id)");
+                }
+                throw ApiException.BadField(path, "an empty object is not a query (use a vector, nearest or a point id)");
             }
             query = nearest;
             path += ".nearest";

@@ -36,7 +36,11 @@ public sealed class Filter
     /// Parses Qdrant's filter JSON. Throws a <see cref="RequestException"/> whose message starts with
     /// the path of the bad field below <paramref name="path"/> (e.g. <c>filter.must[1].range.gt: expected a number</c>).
     /// </summary>
-    public static Filter Parse(JsonElement json, string path = "filter") => FilterParser.ParseFilter(json, path);
+    public static Filter Parse(JsonElement json, string path = "filter")
+    {
+        JsonStrings.Check(json, path);
+        return FilterParser.ParseFilter(json, path);
+    }
 
     /// <summary>Parses filter JSON text (see <see cref="Parse(JsonElement, string)"/>).</summary>
     public static Filter Parse(string json, string path = "filter")

@@ -136,6 +136,18 @@ public sealed class JsonPath : IEquatable<JsonPath>
         return true;
     }
 
+    /// <summary>This path with <c>[]</c> appended unless it already ends in <c>[]</c> (Qdrant's <c>array_key</c>: the elements of the array at the key).</summary>
+    internal JsonPath ArrayElements()
+    {
+        if (_segments[^1].Kind == SegmentKind.Wildcard)
+        {
+            return this;
+        }
+
+        Segment[] segments = [.. _segments, Segment.Wildcard];
+        return new JsonPath(segments, _text + "[]");
+    }
+
     /// <summary>Adds every value at this path in <paramref name="root"/> to <paramref name="values"/>.</summary>
     public void Resolve(JsonElement root, List<JsonElement> values)
     {
@@ -236,7 +248,8 @@ public sealed class JsonPath : IEquatable<JsonPath>
                         text.Append('.');
                     }
 
-                    bool plain = segment.Key!.AsSpan().IndexOfAny(".[]\"") < 0;
+                    // An empty name is quoted too: unquoted it would vanish and the text would not parse back.
+                    bool plain = segment.Key!.Length > 0 && segment.Key.AsSpan().IndexOfAny(".[]\"") < 0;
                     text.Append(plain ? segment.Key : "\"" + segment.Key + "\"");
                     break;
                 case SegmentKind.Wildcard:

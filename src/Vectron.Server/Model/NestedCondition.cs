@@ -3,32 +3,26 @@ using System.Text.Json;
 namespace Vectron.Server.Model;
 
 /// <summary>
-/// <c>{"nested": {"key": k, "filter": f}}</c>: some element of the array at <c>k</c> satisfies the
-/// whole of <c>f</c> by itself (Qdrant's nested object filter).
+/// <c>{"nested": {"key": k, "filter": f}}</c>: some object element of the array at <c>k</c> satisfies
+/// the whole of <c>f</c> by itself (Qdrant's nested object filter). As in Qdrant the filter runs on
+/// the values at <c>k[]</c> (<c>k</c> itself when it ends in <c>[]</c>), so a plain object or a
+/// scalar at <c>k</c> has no elements, and elements that are not objects are skipped.
 /// </summary>
 internal sealed class NestedCondition(JsonPath key, Filter filter) : Condition
 {
+    private readonly JsonPath _elements = key.ArrayElements();
+
     public JsonPath Key { get; } = key;
 
     public Filter Filter { get; } = filter;
 
     public override bool Matches(PointId id, JsonElement payload)
     {
-        PathValues values = Key.Values(payload);
+        PathValues values = _elements.Values(payload);
         for (int i = 0; i < values.Count; i++)
         {
             JsonElement value = values[i];
-            if (value.ValueKind == JsonValueKind.Array)
-            {
-                foreach (JsonElement element in value.EnumerateArray())
-                {
-                    if (element.ValueKind == JsonValueKind.Object && Filter.Matches(id, element))
-                    {
-                        return true;
-                    }
-                }
-            }
-            else if (value.ValueKind == JsonValueKind.Object && Filter.Matches(id, value))
+            if (value.ValueKind == JsonValueKind.Object && Filter.Matches(id, value))
             {
                 return true;
             }

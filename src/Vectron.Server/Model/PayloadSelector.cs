@@ -43,6 +43,7 @@ public sealed class PayloadSelector
     /// </summary>
     public static PayloadSelector Parse(JsonElement json, string path = "with_payload")
     {
+        JsonStrings.Check(json, path);
         switch (json.ValueKind)
         {
             case JsonValueKind.True:
@@ -98,26 +99,25 @@ public sealed class PayloadSelector
             return payload;
         }
 
-        var source = JsonNode.Parse(payload.GetRawText())!.AsObject();
-        JsonObject result;
+        // Not JsonNode.Parse: its default depth limit (64) is below what a shard stores (PayloadPaths.MaxDepth).
+        JsonObject source = PayloadPaths.ToNode(payload);
         if (Include is not null)
         {
-            result = [];
+            var keys = new List<JsonPath.Segment[]>(Include.Count);
             foreach (JsonPath key in Include)
             {
-                CopyPath(source, result, key);
+                keys.Add(key.Segments.ToArray());
             }
-        }
-        else
-        {
-            result = source;
-            foreach (JsonPath key in Exclude!)
-            {
-                PayloadPaths.Remove(result, key);
-            }
+
+            return PayloadPaths.ToElement(Project(source, keys, 0));
         }
 
-        return PayloadPaths.ToElement(result);
+        foreach (JsonPath key in Exclude!)
+        {
+            PayloadPaths.Remove(source, key);
+        }
+
+        return PayloadPaths.ToElement(source);
     }
 
     internal static JsonElement EmptyObject()
@@ -126,33 +126,52 @@ public sealed class PayloadSelector
         return document.RootElement.Clone();
     }
 
-    private static void CopyPath(JsonObject source, JsonObject target, JsonPath key)
+    /// <summary>
+    /// Qdrant's include: a part of the payload is kept when its path and one of the keys are prefixes
+    /// of each other. The path of an array element is the array's path plus <c>[]</c> (or its
+    /// position, which a <c>[n]</c> step in a key selects). A key that ends at a node keeps all of it;
+    /// a scalar on the way to a longer key is kept whole; an object where a key expects an array,
+    /// or an array where it expects a name, keeps none of its members.
+    /// </summary>
+    private static JsonNode Project(JsonNode node, List<JsonPath.Segment[]> keys, int depth)
     {
-        ReadOnlySpan<JsonPath.Segment> segments = key.Segments;
-        JsonObject from = source;
-        JsonObject to = target;
-        for (int i = 0; i < segments.Length; i++)
+        foreach (JsonPath.Segment[] key in keys)
         {
-            if (segments[i].Kind != JsonPath.SegmentKind.Name || !from.TryGetPropertyValue(segments[i].Key!, out JsonNode? value))
+            if (key.Length == depth)
             {
-                return;
+                return node.DeepClone();
             }
+        }
 
-            bool last = i == segments.Length - 1 || segments[i + 1].Kind != JsonPath.SegmentKind.Name || value is not JsonObject;
-            if (last)
-            {
-                to[segments[i].Key!] = value?.DeepClone();
-                return;
-            }
+        switch (node)
+        {
+            case JsonObject obj:
+                var projected = new JsonObject();
+                foreach (KeyValuePair<string, JsonNode?> member in obj)
+                {
+                    List<JsonPath.Segment[]> below = keys.FindAll(key => key[depth].Kind == JsonPath.SegmentKind.Name && key[depth].Key == member.Key);
+                    if (below.Count > 0)
+                    {
+                        projected[member.Key] = member.Value is null ? null : Project(member.Value, below, depth + 1);
+                    }
+                }
 
-            if (to[segments[i].Key!] is not JsonObject next)
-            {
-                next = [];
-                to[segments[i].Key!] = next;
-            }
+                return projected;
+            case JsonArray array:
+                var elements = new JsonArray();
+                for (int i = 0; i < array.Count; i++)
+                {
+                    List<JsonPath.Segment[]> below = keys.FindAll(key =>
+                        key[depth].Kind == JsonPath.SegmentKind.Wildcard || (key[depth].Kind == JsonPath.SegmentKind.Index && key[depth].Index == i));
+                    if (below.Count > 0)
+                    {
+                        elements.Add(array[i] is { } element ? Project(element, below, depth + 1) : null);
+                    }
+                }
 
-            from = (JsonObject)value!;
-            to = next;
+                return elements;
+            default:
+                return node.DeepClone();
         }
     }
 

@@ -2,7 +2,12 @@ using System.Text.Json;
 
 namespace Vectron.Server.Model;
 
-/// <summary>A parsed <c>values_count</c>: bounds on how many values the key holds (an array counts its elements, null counts none).</summary>
+/// <summary>
+/// A parsed <c>values_count</c>: bounds on how many values the key holds. As in Qdrant each value
+/// found at the key is counted by itself (an array counts its elements, null counts none, anything
+/// else one) and the clause holds when one of those counts is in range; a key with no value counts
+/// zero (Qdrant's documented meaning of a missing key).
+/// </summary>
 internal sealed class ValuesCountClause
 {
     public long? Gt { get; init; }
@@ -15,19 +20,27 @@ internal sealed class ValuesCountClause
 
     public bool Matches(PathValues values)
     {
-        long count = 0;
+        if (values.Count == 0)
+        {
+            return InRange(0);
+        }
+
         for (int i = 0; i < values.Count; i++)
         {
             JsonElement value = values[i];
-            count += value.ValueKind switch
+            long count = value.ValueKind switch
             {
                 JsonValueKind.Array => value.GetArrayLength(),
                 JsonValueKind.Null => 0,
                 _ => 1,
             };
+            if (InRange(count))
+            {
+                return true;
+            }
         }
 
-        return (Gt is not { } gt || count > gt) && (Gte is not { } gte || count >= gte) && (Lt is not { } lt || count < lt) && (Lte is not { } lte || count <= lte);
+        return false;
     }
 
     public void WriteTo(Utf8JsonWriter writer)
@@ -39,6 +52,9 @@ internal sealed class ValuesCountClause
         Write(writer, "lte", Lte);
         writer.WriteEndObject();
     }
+
+    private bool InRange(long count) =>
+        (Gt is not { } gt || count > gt) && (Gte is not { } gte || count >= gte) && (Lt is not { } lt || count < lt) && (Lte is not { } lte || count <= lte);
 
     private static void Write(Utf8JsonWriter writer, string name, long? bound)
     {

@@ -178,12 +178,19 @@ public sealed partial class VectronNode : IAsyncDisposable
     /// the group's leader confirmed its read index and this replica applied that far; stale = the
     /// replica's apply lane has handled everything handed to it so far. Retries like <see cref="ProposeAsync"/>.
     /// </summary>
-    public async Task<RaftResult<ReadOnlyMemory<byte>>> ReadBarrierAsync(ulong groupId, ReadConsistency consistency, CancellationToken cancellationToken)
+    public Task<RaftResult<ReadOnlyMemory<byte>>> ReadBarrierAsync(ulong groupId, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        LookupAsync(groupId, ReadOnlyMemory<byte>.Empty, consistency, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="query"/> on the group's state machine, on its apply lane (between applies), at
+    /// <paramref name="consistency"/>; retried as <see cref="ReadBarrierAsync"/> is.
+    /// </summary>
+    public async Task<RaftResult<ReadOnlyMemory<byte>>> LookupAsync(ulong groupId, ReadOnlyMemory<byte> query, ReadConsistency consistency, CancellationToken cancellationToken)
     {
         long started = _options.TimeProvider.GetTimestamp();
         while (true)
         {
-            var result = await Host.ReadAsync(groupId, ReadOnlyMemory<byte>.Empty, consistency, cancellationToken).ConfigureAwait(false);
+            var result = await Host.ReadAsync(groupId, query, consistency, cancellationToken).ConfigureAwait(false);
             if (!ShouldRetry(result.Outcome) || _options.TimeProvider.GetElapsedTime(started) > _options.UnavailableAfter)
             {
                 return result;

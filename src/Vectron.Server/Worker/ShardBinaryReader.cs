@@ -94,7 +94,15 @@ internal ref struct ShardBinaryReader(ReadOnlySpan<byte> data)
         return vector;
     }
 
-    public JsonElement? Json(string what)
+    public JsonElement? Json(string what) => Json(what, checkStrings: false);
+
+    /// <summary>
+    /// JSON whose strings and member names must all be valid UTF-16: a payload or filter a command
+    /// carries (reading an unpaired surrogate escape throws, so one stored would break later applies).
+    /// </summary>
+    public JsonElement? CheckedJson(string what) => Json(what, checkStrings: true);
+
+    private JsonElement? Json(string what, bool checkStrings)
     {
         uint length = UInt32(what + " length");
         if (length == uint.MaxValue)
@@ -114,17 +122,27 @@ internal ref struct ShardBinaryReader(ReadOnlySpan<byte> data)
             // Duplicate member names are refused: editing such a payload later (set_payload) would
             // fail on every replica, so it must never be stored.
             using JsonDocument document = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = PayloadPaths.MaxDepth });
+            if (checkStrings && JsonStrings.MayHoldSurrogateEscape(bytes) && JsonStrings.FindInvalid(document.RootElement, what) is { } bad)
+            {
+                throw new InvalidDataException($"{bad}: {JsonStrings.Problem}");
+            }
+
             return document.RootElement.Clone();
         }
         catch (JsonException error)
         {
             throw new InvalidDataException($"{what}: malformed JSON at offset {start}: {error.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check reads every member name: an unpaired surrogate escape in one throws.
+            throw new InvalidDataException($"{what}: a member name at offset {start} is not valid UTF-16 (an unpaired surrogate escape such as \\ud800)");
+        }
     }
 
     public Filter Filter(string what)
     {
-        JsonElement? json = Json(what);
+        JsonElement? json = CheckedJson(what);
         if (json is not { } value)
         {
             throw new InvalidDataException($"{what}: missing.");

@@ -205,7 +205,7 @@ public static class ShardCommandCodec
         {
             PointId id = reader.PointId($"points[{i}].id");
             float[] vector = reader.Vector($"points[{i}].vector");
-            JsonElement? payload = reader.Json($"points[{i}].payload");
+            JsonElement? payload = reader.CheckedJson($"points[{i}].payload");
             points[i] = new PointWrite(id, vector, payload);
         }
 
@@ -270,7 +270,7 @@ public static class ShardCommandCodec
     }
 
     private static JsonElement RequiredJson(ref ShardBinaryReader reader, string what) =>
-        reader.Json(what) ?? throw new InvalidDataException($"Shard command: {what} is missing.");
+        reader.CheckedJson(what) ?? throw new InvalidDataException($"Shard command: {what} is missing.");
 
     private static void WriteIds(ShardBinaryWriter writer, IReadOnlyList<PointId> ids)
     {

@@ -140,6 +140,13 @@ internal static class ShardSnapshotCodec
 
         var points = new ShardBinaryReader(sections[2].Span);
         int pointCount = points.Count("PNTS point count", 26);
+        // Every slot holds a point or is free: the count is implied, and checking it keeps a crafted
+        // count from making the restore allocate and walk that many slots.
+        if ((long)pointCount + freeCount != slotCount)
+        {
+            throw new InvalidDataException($"Shard snapshot: META slot count {slotCount} is not the {pointCount} points plus the {freeCount} free slots.");
+        }
+
         var list = new List<SnapshotPoint>(pointCount);
         for (int i = 0; i < pointCount; i++)
         {
@@ -281,9 +288,11 @@ internal static class ShardSnapshotCodec
 
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(span[(offset + 4)..]);
         offset += 12;
-        if (length > (ulong)(span.Length - offset - 4))
+        // Signed: with fewer than the CRC's 4 bytes left this is negative (cast to ulong it would pass any length).
+        long available = (long)span.Length - offset - 4;
+        if (available < 0 || length > (ulong)available)
         {
-            throw new InvalidDataException($"Shard snapshot: section {tag} claims {length} bytes, only {Math.Max(0, span.Length - offset - 4)} remain (truncated?).");
+            throw new InvalidDataException($"Shard snapshot: section {tag} claims {length} bytes, only {Math.Max(0, available)} remain (truncated?).");
         }
 
         ReadOnlyMemory<byte> payload = bytes.Slice(offset, (int)length);

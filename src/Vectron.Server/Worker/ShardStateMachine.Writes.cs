@@ -34,7 +34,7 @@ public sealed partial class ShardStateMachine
                 DeletePayloadKeys deleteKeys => DeletePayloadKeys(deleteKeys, index),
                 ClearPayload clear => EditPayloads(clear.Selector, index, _ => EmptyPayload),
                 CreatePayloadIndex create => CreatePayloadIndex(create),
-                DeletePayloadIndex drop => ShardCommandResult.Applied(_payloadIndexes.Drop(drop.Field) ? 1 : 0),
+                DeletePayloadIndex drop => DeletePayloadIndex(drop),
                 _ => ShardCommandResult.BadRequest("unknown shard command " + command.Kind),
             };
         }
@@ -346,6 +346,10 @@ public sealed partial class ShardStateMachine
         _payloadIndexes.Put(index);
         return ShardCommandResult.Applied(index.PointCount);
     }
+
+    // Indexes are kept under the key's canonical form (CreatePayloadIndex), so the drop looks that up.
+    private ShardCommandResult DeletePayloadIndex(DeletePayloadIndex drop) =>
+        ShardCommandResult.Applied(JsonPath.TryParse(drop.Field, out JsonPath? field, out _) && _payloadIndexes.Drop(field.ToString()) ? 1 : 0);
 
     private PayloadIndex BuildPayloadIndex(JsonPath field, PayloadSchemaType schema)
     {

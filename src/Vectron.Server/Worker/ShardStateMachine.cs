@@ -117,8 +117,25 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
         }
     }
 
-    /// <summary>Answers every query, the gateway's empty read barrier included, with an empty answer: reads go through the typed methods.</summary>
-    public ReadOnlyMemory<byte> Lookup(ReadOnlyMemory<byte> query) => ReadOnlyMemory<byte>.Empty;
+    /// <summary>The lookup query whose answer is the shard's snapshot (docs/formats/shard.md), taken on the apply lane.</summary>
+    public static ReadOnlyMemory<byte> SnapshotQuery { get; } = "snapshot"u8.ToArray();
+
+    /// <summary>
+    /// Answers <see cref="SnapshotQuery"/> with the shard's snapshot and every other query, the gateway's empty read
+    /// barrier included, with an empty answer (reads go through the typed methods). A snapshot taken here runs on the
+    /// apply lane, between applies: no apply waits for the state lock meanwhile, so searches (which only read) are
+    /// never held back behind a waiting writer, as they were when a snapshot was taken beside the lane.
+    /// </summary>
+    public ReadOnlyMemory<byte> Lookup(ReadOnlyMemory<byte> query)
+    {
+        if (!query.Span.SequenceEqual(SnapshotQuery.Span))
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        using var snapshot = new MemoryStream();
+        SaveSnapshotAsync(snapshot, CancellationToken.None).GetAwaiter().GetResult(); // written synchronously
+        return snapshot.ToArray();
+    }
 
     /// <summary>Stops the indexer (waiting for its current batch) and releases the graph. Reads and applies must have stopped.</summary>
     public void Dispose()

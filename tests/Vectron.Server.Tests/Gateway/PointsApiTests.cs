@@ -66,6 +66,9 @@ public sealed class PointsApiTests
             ("""{"points": [{"id": 10, "vector": [1, 0, 0]}, {"id": 10, "vector": [0, 1, 0]}]}""", "points[1].id: duplicate id 10 in the batch (also at points[0])"),
             ("""{"points": [{"vector": [1, 0, 0]}]}""", "points[0].id: missing field"),
             ("""{"points": [{"id": 10, "vector": [1, 0, 0], "payload": [1]}]}""", "points[0].payload: expected an object"),
+            // Shards refuse a payload with a repeated member name (editing it later would fail); the
+            // gateway must refuse it too, or the points of the other shards are written anyway.
+            ("""{"points": [{"id": 10, "vector": [1, 0, 0]}, {"id": 11, "vector": [1, 0, 0]}, {"id": 12, "vector": [1, 0, 0]}, {"id": 13, "vector": [1, 0, 0]}, {"id": 14, "vector": [1, 0, 0], "payload": {"a": {"b": 1, "b": 2}}}]}""", "points[4].payload.a: the member name `b` appears twice"),
             ("""{"points": [{"id": 10, "vector": {"image": [1, 0, 0]}}]}""", "named vectors are not supported"),
             ("""{"batch": {"ids": [10, 11], "vectors": [[1, 0, 0]]}}""", "batch.vectors: has 1 vectors for 2 ids"),
             ("""{}""", "points: missing field"),
@@ -77,6 +80,35 @@ public sealed class PointsApiTests
         await server.ErrorAsync(HttpStatusCode.NotFound, "PUT", "/collections/nope/points?wait=true", """{"points": []}""", "Collection `nope` doesn't exist!");
         Assert.Equal(5, (await server.OkAsync("POST", "/collections/c/points/count", "{}")).GetProperty("count").GetInt64());
         await server.ErrorAsync(HttpStatusCode.NotFound, "GET", "/collections/c/points/10", null, "No point with id 10");
+    }
+
+    [Fact]
+    public async Task AnyBody_WithAnUnpairedSurrogateEscape_Is400NamingTheField_AndChangesNothing()
+    {
+        // JSON can escape a lone surrogate (\ud800); reading such a string throws, so it must be
+        // refused where it enters (it broke searches with a 500 and, once stored, shard applies).
+        await using var server = await WithCollectionAsync();
+        (string Method, string Path, string Body, string Fragment)[] cases =
+        [
+            ("PUT", "/collections/c/points?wait=true", """{"points": [{"id": 10, "vector": [1, 0, 0], "payload": {"s": "a\ud800"}}]}""", "points[0].payload.s: a string is not valid UTF-16"),
+            ("PUT", "/collections/c/points?wait=true", """{"points": [{"id": 10, "vector": [1, 0, 0], "payload": {"t": [{"\udc00": 1}]}}]}""", "points[0].payload.t[0].(a member name): a string is not valid UTF-16"),
+            ("POST", "/collections/c/points/payload?wait=true", """{"payload": {"s": "\udfff"}, "points": [1]}""", "payload.s: a string is not valid UTF-16"),
+            ("POST", "/collections/c/points/payload?wait=true", """{"payload": {"s": 1, "s": 2}, "points": [1, 2, 3]}""", "payload: the member name `s` appears twice"),
+            ("POST", "/collections/c/points/search", """{"vector": [1, 0, 0], "limit": 3, "filter": {"must": [{"key": "city", "match": {"value": "\ud800"}}]}}""", "filter.must[0].match.value: a string is not valid UTF-16"),
+            ("POST", "/collections/c/points/search", """{"vector": [1, 0, 0], "limit": 3, "with_payload": ["\ud800"]}""", "with_payload[0]: a string is not valid UTF-16"),
+            ("POST", "/collections/c/points/delete?wait=true", """{"filter": {"must": [{"key": "\ud800", "match": {"value": 1}}]}}""", "filter.must[0].key: a string is not valid UTF-16"),
+        ];
+        foreach (var (method, path, body, fragment) in cases)
+        {
+            await server.ErrorAsync(HttpStatusCode.BadRequest, method, path, body, fragment);
+        }
+        Assert.Equal(5, (await server.OkAsync("POST", "/collections/c/points/count", "{}")).GetProperty("count").GetInt64());
+        // An escaped surrogate pair is a valid character and is kept.
+        await server.OkAsync("PUT", "/collections/c/points?wait=true", """{"points": [{"id": 10, "vector": [1, 0, 0], "payload": {"s": "\ud83d\ude00"}}]}""");
+        Assert.Equal("\U0001F600", (await PayloadAsync(server, 10)).GetProperty("s").GetString());
+        // So is an escaped backslash followed by text that looks like an escape.
+        await server.OkAsync("PUT", "/collections/c/points?wait=true", """{"points": [{"id": 11, "vector": [1, 0, 0], "payload": {"s": "\\ud800"}}]}""");
+        Assert.Equal("\\ud800", (await PayloadAsync(server, 11)).GetProperty("s").GetString());
     }
 
     [Fact]

@@ -126,6 +126,7 @@ public sealed class SearchApiTests
 
         await server.ErrorAsync(HttpStatusCode.NotFound, "POST", "/collections/v/points/query", """{"query": 12345}""", "No point with id 12345 found");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": {"recommend": {}}}""", "query kind `recommend` is not supported");
+        await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": {}}""", "query: an empty object is not a query");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"limit": 3}""", "query: missing field");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/query", """{"query": [1, 2]}""", "query: wrong vector dimension: expected 8, got 2");
         await server.ErrorAsync(HttpStatusCode.BadRequest, "POST", "/collections/v/points/search/batch", """{"searches": [{"vector": [1], "limit": 1}]}""", "searches[0].vector: wrong vector dimension");
@@ -168,6 +169,24 @@ public sealed class SearchApiTests
         // reached Raft before the answer; a later write and a linearizable read are ordered behind them.
         await server.OkAsync("PUT", "/collections/w/points?wait=true", """{"points": [{"id": 3, "vector": [1, 1]}]}""");
         Assert.Equal(3, (await server.OkAsync("POST", "/collections/w/points/count", "{}")).GetProperty("count").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("Dot", "[-1e30, -1e30]")]
+    [InlineData("Euclid", "[0, 1]")]
+    public async Task Search_WhoseScoreOverflowsFloat_AnswersWithANullScore_NotA500(string distance, string query)
+    {
+        // Finite float32 vectors can still score beyond float32 (a dot product or a distance of
+        // 1e30-sized values). Qdrant's JSON writer renders such a score as null; the answer must
+        // not fail as a whole.
+        await using var server = await TestServer.StartAsync();
+        await server.OkAsync("PUT", "/collections/big", $$"""{"vectors": {"size": 2, "distance": "{{distance}}"}, "shard_number": 1}""");
+        await server.OkAsync("PUT", "/collections/big/points?wait=true", """{"points": [{"id": 1, "vector": [1e30, 1e30]}, {"id": 2, "vector": [1, 0]}]}""");
+        var hits = await server.OkAsync("POST", "/collections/big/points/search", $$$"""{"vector": {{{query}}}, "limit": 2, "params": {"exact": true}}""");
+        Assert.Equal(2, hits.GetArrayLength());
+        var scores = hits.EnumerateArray().ToDictionary(h => h.GetProperty("id").GetInt32(), h => h.GetProperty("score"));
+        Assert.Equal(JsonValueKind.Null, scores[1].ValueKind);
+        Assert.Equal(JsonValueKind.Number, scores[2].ValueKind);
     }
 
     /// <summary>Ids ranked by the exact score (best first; ties by id).</summary>

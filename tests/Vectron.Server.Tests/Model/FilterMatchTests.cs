@@ -124,6 +124,38 @@ public sealed class FilterMatchTests
         Assert.True(Matches("""{"must_not": [{"key": "a", "match": {"value": 1}}]}""", payload));
     }
 
+    [Theory]
+    // values_count counts each value found at the key by itself (an array its elements, null none,
+    // anything else one) and holds when one of them is in range, as Qdrant does; a missing key counts
+    // zero. With a single-valued key that is the array's length.
+    [InlineData("""{"a": [{"b": [1, 2]}, {"b": [3]}]}""", "a[].b", """{"gte": 3}""", false)]
+    [InlineData("""{"a": [{"b": [1, 2]}, {"b": [3]}]}""", "a[].b", """{"gte": 2}""", true)]
+    [InlineData("""{"a": [{"b": [1, 2]}, {"b": [3]}]}""", "a[].b", """{"gt": 1, "lt": 2}""", false)]
+    [InlineData("""{"a": [{"b": [1, 2]}, {"b": [3]}]}""", "a[].b", """{"lte": 1}""", true)]
+    [InlineData("""{"a": [1, 2, 3]}""", "a", """{"gte": 3}""", true)]
+    [InlineData("""{"a": [1, 2, 3]}""", "a[]", """{"gte": 2}""", false)]
+    [InlineData("""{"a": [{"b": null}, {"b": 7}]}""", "a[].b", """{"lt": 1}""", true)]
+    [InlineData("""{"a": []}""", "a[].b", """{"lt": 1}""", true)]
+    [InlineData("""{}""", "a", """{"lt": 1}""", true)]
+    public void ValuesCount_ChecksEachValueFoundByItself(string payload, string key, string bounds, bool expected) =>
+        Assert.Equal(expected, Matches("{\"must\": [{\"key\": \"" + key + "\", \"values_count\": " + bounds + "}]}", payload));
+
+    [Theory]
+    // Qdrant's nested condition applies its filter to each object element of the array at the key
+    // (the key with [] appended unless it ends in []): "diet" and "diet[]" are the same, a plain
+    // object or a scalar at the key has no elements, and elements that are not objects are skipped.
+    [InlineData("""{"diet": [{"food": "meat"}, {"food": "fish"}]}""", "diet", true)]
+    [InlineData("""{"diet": [{"food": "meat"}, {"food": "fish"}]}""", "diet[]", true)]
+    [InlineData("""{"diet": {"food": "meat"}}""", "diet", false)]
+    [InlineData("""{"diet": {"food": "meat"}}""", "diet[]", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet[]", false)]
+    [InlineData("""{"diet": [[{"food": "meat"}]]}""", "diet[0]", true)]
+    [InlineData("""{"diet": ["meat", {"food": "meat"}]}""", "diet", true)]
+    [InlineData("""{"a": [{"diet": [{"food": "meat"}]}, {"diet": [{"food": "fish"}]}]}""", "a[].diet", true)]
+    public void Nested_MatchesObjectElementsOfTheArrayOnly(string payload, string key, bool expected) =>
+        Assert.Equal(expected, Matches("{\"must\": [{\"nested\": {\"key\": \"" + key + "\", \"filter\": {\"must\": [{\"key\": \"food\", \"match\": {\"value\": \"meat\"}}]}}}]}", payload));
+
     [Fact]
     public void Matches_UuidIds()
     {

@@ -17,6 +17,7 @@ public sealed class FilterParseTests
     [InlineData("""{"min_should": {"conditions": [{"key": "a", "match": {"value": 1}}, {"key": "b", "match": {"value": 2}}], "min_count": 1}}""")]
     [InlineData("""{"must": [{"nested": {"key": "diet", "filter": {"must": [{"key": "food", "match": {"value": "meat"}}]}}}]}""")]
     [InlineData("""{"must": [{"key": "\"odd.key\".x[0]", "match": {"value": "v"}}]}""")]
+    [InlineData("""{"must": [{"key": "\"\"", "match": {"value": "v"}}, {"key": "a.\"\".b", "match": {"value": 1}}]}""")]
     [InlineData("""{"must": null, "should": null, "must_not": null, "min_should": null}""")]
     [InlineData("""{}""")]
     public void Parse_AcceptsEveryConstruct_AndItsCanonicalJsonParsesToTheSameFilter(string json)
@@ -67,6 +68,8 @@ public sealed class FilterParseTests
     [InlineData("""{"min_should": {"conditions": [], "min_count": -1}}""", "filter.min_should.min_count: expected a non-negative integer")]
     [InlineData("""{"must": [{"key": "a", "match": {"phrase": "x y"}}]}""", "filter.must[0].match.phrase: not supported")]
     [InlineData("""{"must": [{"key": "a", "range": {"gt": "2024-13-45"}}]}""", "filter.must[0].range.gt: expected a number or an RFC 3339 datetime, got \"2024-13-45\"")]
+    [InlineData("""{"must": [{"key": "a", "range": {"lte": 1e400}}]}""", "filter.must[0].range.lte: expected a finite number")]
+    [InlineData("""{"must": [{"key": "a", "range": {"gt": -1e400}}]}""", "filter.must[0].range.gt: expected a finite number")]
     public void Parse_NamesTheBadFieldInEveryError(string json, string expected)
     {
         var error = Assert.Throws<RequestException>(() => Filter.Parse(json));

@@ -20,11 +20,15 @@ public sealed class ShardConcurrencyTests
         using var shard = new ShardStateMachine(new ShardOptions { Dimension = 3, Metric = ShardDistance.Euclid, ExactSearchThreshold = 0, IndexerBatchSize = 16, M = 8, EfConstruct = 32 });
         using var stop = new CancellationTokenSource();
         var failures = new List<string>();
-        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        long searches = 0;
+        // Dedicated threads: on a small machine pool-thread readers often did not start before the
+        // writer was done, and the test then checked nothing.
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
         {
             var random = new Random((seed * 10) + r);
             while (!stop.IsCancellationRequested)
             {
+                Interlocked.Increment(ref searches);
                 float[] query = [random.Next(0, 200), 0, 0];
                 var filter = random.Next(2) == 0 ? Filter.Parse("""{"must": [{"key": "even", "match": {"value": true}}]}""") : null;
                 foreach (ScoredPoint hit in shard.Search(new ShardSearch { Vector = query, Limit = 5, Filter = filter, WithVector = true, WithPayload = PayloadSelector.All }))
@@ -42,12 +46,12 @@ public sealed class ShardConcurrencyTests
                     }
                 }
             }
-        })).ToList();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
 
         var writer = new Random(seed);
         var results = new ReadOnlyMemory<byte>[1];
         ulong index = 0;
-        for (int step = 0; step < 1500; step++)
+        for (int step = 0; step < 200_000 && (step < 1500 || Interlocked.Read(ref searches) < 3000); step++)
         {
             ShardCommand command;
             if (step % 500 == 250)
@@ -78,6 +82,7 @@ public sealed class ShardConcurrencyTests
         await stop.CancelAsync();
         await Task.WhenAll(readers);
         Assert.True(failures.Count == 0, $"seed {seed}: " + string.Join("; ", failures.Take(5)));
+        Assert.True(searches >= 3000, $"seed {seed}: only {searches} searches ran");
         ShardStats stats = shard.GetStats();
         Assert.Equal(stats.Points, stats.IndexedPoints + stats.TailLength);
 
@@ -166,5 +171,75 @@ public sealed class ShardConcurrencyTests
         shard.IndexPending();
         Assert.False(shard.GetStats().Rebuilding);
         Assert.Equal((12, shard.GetStats().Points), (shard.GraphOptions.M, (long)shard.GraphPointCount));
+    }
+    /// <summary>
+    /// Anchor points that always exist are re-upserted (same vector, so they go back to the tail and
+    /// are indexed again) while other points come and go and the background indexer runs. A search
+    /// for an anchor's exact vector must always find it, whichever side of the tail/graph handoff it
+    /// is on; hnsw_ef above the point count makes the graph's part exact too, so any miss is the
+    /// handoff's fault, not recall's.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task SearchesDuringIndexing_NeverMissAPointThatExists(int seed)
+    {
+        using var shard = new ShardStateMachine(new ShardOptions { Dimension = 3, Metric = ShardDistance.Euclid, ExactSearchThreshold = 0, IndexerBatchSize = 8, IndexerThreads = 2, M = 8, EfConstruct = 32 });
+        var results = new ReadOnlyMemory<byte>[1];
+        ulong index = 0;
+        void Apply(ShardCommand command)
+        {
+            shard.Apply([new StateMachineCommand(++index, ShardCommandCodec.Encode(command))], results);
+            Assert.True(ShardCommandCodec.DecodeResult(results[0].Span).IsApplied);
+        }
+
+        static PointWrite Anchor(int k) => new(PointId.FromNumber(1000 + (ulong)k), [1000 + (k * 10), 0, 0], null);
+        Apply(new UpsertPoints(Enumerable.Range(0, 10).Select(Anchor).ToList()));
+
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        long searches = 0;
+        // Dedicated threads: on a small machine the pool may not start pool-thread readers before the writer is done.
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
+        {
+            var random = new Random((seed * 10) + r);
+            while (!stop.IsCancellationRequested)
+            {
+                int k = random.Next(10);
+                IReadOnlyList<ScoredPoint> hits = shard.Search(new ShardSearch { Vector = [1000 + (k * 10), 0, 0], Limit = 1, Ef = 4000 });
+                Interlocked.Increment(ref searches);
+                if (hits.Count != 1 || hits[0].Id != PointId.FromNumber(1000 + (ulong)k) || hits[0].Score != 0)
+                {
+                    lock (failures)
+                    {
+                        failures.Add($"anchor {1000 + k}: got [{string.Join(", ", hits.Select(h => $"{h.Id} at {h.Score}"))}]");
+                    }
+                }
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+
+        var writer = new Random(seed);
+        // At least 1500 writes and 3000 searches (bounded, so a stalled reader fails instead of hanging).
+        for (int step = 0; step < 200_000 && (step < 1500 || Interlocked.Read(ref searches) < 3000); step++)
+        {
+            switch (writer.Next(3))
+            {
+                case 0:
+                    Apply(new UpsertPoints([Anchor(writer.Next(10))]));
+                    break;
+                case 1:
+                    Apply(new DeletePoints([PointId.FromNumber((ulong)writer.Next(0, 300))]));
+                    break;
+                default:
+                    var ids = Enumerable.Range(0, 6).Select(_ => (ulong)writer.Next(0, 300)).Distinct();
+                    Apply(new UpsertPoints(ids.Select(id => new PointWrite(PointId.FromNumber(id), [id, writer.Next(1, 3), 0], null)).ToList()));
+                    break;
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} misses in {searches} searches: " + string.Join("; ", failures.Take(5)));
+        Assert.True(searches >= 3000, $"seed {seed}: only {searches} searches ran");
     }
 }

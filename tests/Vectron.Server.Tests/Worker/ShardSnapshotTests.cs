@@ -78,6 +78,15 @@ public sealed class ShardSnapshotTests
         Assert.Contains("section HNSW is damaged", await Failure(target, Change(snapshot, graph + 100, 0x01)), StringComparison.Ordinal);
         Assert.Contains("truncated", await Failure(target, snapshot[..(snapshot.Length - 10)]), StringComparison.Ordinal);
         Assert.Contains("unexpected bytes after the last section", await Failure(target, [.. snapshot, 0]), StringComparison.Ordinal);
+        // Cut inside the last section's CRC, with the section's length claiming nothing: fewer than the
+        // CRC's 4 bytes remain after the header.
+        for (int kept = 0; kept < 4; kept++)
+        {
+            byte[] cut = snapshot[..(graph + 12 + kept)];
+            cut.AsSpan(graph + 4, 8).Clear();
+            Assert.Contains("truncated", await Failure(target, cut), StringComparison.Ordinal);
+        }
+
 
         using var other = new ShardHarness(Options with { Dimension = 5 });
         Assert.Contains("dimension 6", await Failure(other, snapshot), StringComparison.Ordinal);
@@ -85,6 +94,26 @@ public sealed class ShardSnapshotTests
         // Every failed restore left the target as it was.
         Assert.Equal(1, target.Shard.Count(null));
         Assert.NotNull(target.Shard.Get(PointId.FromNumber(77), PayloadSelector.None, false));
+    }
+
+    [Fact]
+    public async Task SnapshotLookup_AnswersTheSnapshot_OtherQueriesNothing()
+    {
+        var random = new Random(7);
+        using var source = new ShardHarness(Options);
+        for (ulong id = 0; id < 50; id++)
+        {
+            source.Upsert((id, ShardStateMachineTests.RandomVector(random, 6), null));
+        }
+
+        var answer = source.Shard.Lookup(ShardStateMachine.SnapshotQuery);
+        using var restored = new ShardHarness(Options);
+        await restored.Shard.RestoreSnapshotAsync(new MemoryStream(answer.ToArray()), CancellationToken.None);
+
+        Assert.Equal(50, restored.Shard.GetStats().Points);
+        Assert.Equal(await Save(source.Shard), answer.ToArray());
+        Assert.True(source.Shard.Lookup(ReadOnlyMemory<byte>.Empty).IsEmpty);
+        Assert.True(source.Shard.Lookup("snapshot?"u8.ToArray()).IsEmpty);
     }
 
     [Fact]
@@ -96,6 +125,42 @@ public sealed class ShardSnapshotTests
         await target.Shard.RestoreSnapshotAsync(new MemoryStream(await Save(source.Shard)), CancellationToken.None);
         Assert.Equal(0, target.Shard.Count(null));
         Assert.Empty(target.Search([1, 0, 0, 0, 0, 0]));
+    }
+
+    [Fact]
+    public async Task Restore_KeepsAPayloadIndexOnAKeyWithAnEmptyQuotedName()
+    {
+        using var source = new ShardHarness(Options);
+        source.Upsert((1, [1, 0, 0, 0, 0, 0], """{"a": {"": "x"}}"""));
+        Assert.True(source.Apply(new CreatePayloadIndex("a.\"\"", PayloadSchemaType.Keyword)).IsApplied);
+        using var target = new ShardHarness(Options);
+        await target.Shard.RestoreSnapshotAsync(new MemoryStream(await Save(source.Shard)), CancellationToken.None);
+        Assert.Equal(source.Shard.GetStats().PayloadIndexes, target.Shard.GetStats().PayloadIndexes);
+        Assert.Equal(1, target.Shard.PlannedCandidates(Filter.Parse("""{"must": [{"key": "a.\"\"", "match": {"value": "x"}}]}""")));
+    }
+
+    [Fact]
+    public async Task Restore_RefusesASlotCountThatIsNotThePointsPlusTheFreeSlots()
+    {
+        // Every slot holds a point or is free, so the count is implied; a larger one (CRC intact, as
+        // in a crafted upload) would have the restore allocate and walk that many slots.
+        using var source = new ShardHarness(Options);
+        source.Upsert((1, [1, 0, 0, 0, 0, 0], null), (2, [0, 1, 0, 0, 0, 0], null), (3, [0, 0, 1, 0, 0, 0], null));
+        source.Apply(new DeletePoints([PointId.FromNumber(2)]));
+        byte[] snapshot = await Save(source.Shard);
+        int meta = IndexOf(snapshot, "META"u8);
+        int length = (int)BitConverter.ToUInt64(snapshot, meta + 4);
+        using var target = new ShardHarness(Options);
+        foreach (uint slots in new uint[] { 4, 2, 1_000_000_000 })
+        {
+            byte[] changed = (byte[])snapshot.Clone();
+            BitConverter.TryWriteBytes(changed.AsSpan(meta + 12 + 8, 4), slots);
+            BitConverter.TryWriteBytes(changed.AsSpan(meta + 12 + length, 4), Crc32C(changed.AsSpan(meta + 12, length)));
+            Assert.Contains("slot", await Failure(target, changed), StringComparison.Ordinal);
+        }
+
+        await target.Shard.RestoreSnapshotAsync(new MemoryStream(snapshot), CancellationToken.None);
+        Assert.Equal(2, target.Shard.Count(null));
     }
 
     internal static async Task<byte[]> Save(ShardStateMachine shard)
@@ -140,4 +205,20 @@ public sealed class ShardSnapshotTests
     }
 
     private static int IndexOf(byte[] bytes, ReadOnlySpan<byte> tag) => bytes.AsSpan().IndexOf(tag);
+
+    /// <summary>CRC-32C (Castagnoli, reflected), bit by bit: enough for re-sealing a patched section.</summary>
+    private static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int i = 0; i < 8; i++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
 }

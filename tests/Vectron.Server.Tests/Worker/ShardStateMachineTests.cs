@@ -337,6 +337,63 @@ public sealed class ShardStateMachineTests
         Assert.Single(harness.Shard.GetStats().PayloadIndexes);
     }
 
+    [Theory]
+    [InlineData("""{"s": "\ud800"}""")]
+    [InlineData("""{"s": ["ok", "\udc00\ud800"]}""")]
+    [InlineData("""{"\ud800": 1}""")]
+    [InlineData("""{"a": {"b": [{"\udfff": "x"}]}}""")]
+    public void Payload_WithAStringThatIsNotValidUtf16_IsRejected_AndNeverBreaksApply(string payload)
+    {
+        // JSON may escape a lone surrogate (\ud800); System.Text.Json parses it but throws when the
+        // string is read. Stored, such a payload made every later read of the key throw inside Apply
+        // (a payload index on upsert, a delete or set by filter), which stops the Raft group, and
+        // replaying the same entry stops it again.
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"s": "ok"}"""));
+        Assert.True(harness.Apply(new CreatePayloadIndex("s", PayloadSchemaType.Keyword)).IsApplied);
+        ShardCommandResult upsert = harness.Upsert((2, [0, 1], payload));
+        Assert.Equal(ShardResultStatus.BadRequest, upsert.Status);
+        Assert.Contains("not valid UTF-16", upsert.Message, StringComparison.Ordinal);
+        ShardCommandResult set = harness.Apply(new SetPayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json(payload)));
+        Assert.Equal(ShardResultStatus.BadRequest, set.Status);
+        ShardCommandResult overwrite = harness.Apply(new OverwritePayload(PointSelector.ForIds([ShardHarness.Id(1)]), ShardHarness.Json(payload)));
+        Assert.Equal(ShardResultStatus.BadRequest, overwrite.Status);
+        Assert.Equal(1, harness.Shard.Count(null));
+        Assert.Equal("""{"s": "ok"}""", Payload(harness, 1));
+        Assert.Equal(1, harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "s", "match": {"any": ["ok"]}}]}"""))).Count);
+    }
+
+    [Fact]
+    public void DeletePayloadIndex_FindsTheIndex_WhateverSpellingOfTheKeyCreatedIt()
+    {
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"country": {"name": "NO"}}"""));
+        // The index is kept under the key's canonical form (country.name); a drop spelled the way the
+        // create was spelled must find it.
+        Assert.Equal(1, harness.Apply(new CreatePayloadIndex("\"country\".name", PayloadSchemaType.Keyword)).Count);
+        Assert.Equal(1, harness.Apply(new DeletePayloadIndex("\"country\".name")).Count);
+        Assert.Empty(harness.Shard.GetStats().PayloadIndexes);
+        Assert.Equal(1, harness.Apply(new CreatePayloadIndex("country.name", PayloadSchemaType.Keyword)).Count);
+        Assert.Equal(1, harness.Apply(new DeletePayloadIndex("\"country\".\"name\"")).Count);
+        Assert.Empty(harness.Shard.GetStats().PayloadIndexes);
+    }
+
+    [Fact]
+    public void FilterOnAKeyWithAnEmptyQuotedName_SurvivesTheLog()
+    {
+        // "" is a valid (quoted, empty) name; the filter travels through the log in its canonical
+        // form, which must parse back to the same key on apply.
+        using var harness = new ShardHarness(2);
+        harness.Upsert((1, [1, 0], """{"": "x", "a": {"": {"b": 1}}}"""), (2, [0, 1], """{"": "y"}"""));
+        ShardCommandResult byTopKey = harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "\"\"", "match": {"value": "y"}}]}""")));
+        Assert.True(byTopKey.IsApplied, byTopKey.Message);
+        Assert.Equal(1, byTopKey.Count);
+        ShardCommandResult byInnerKey = harness.Apply(new DeletePointsByFilter(Filter.Parse("""{"must": [{"key": "a.\"\".b", "match": {"value": 1}}]}""")));
+        Assert.True(byInnerKey.IsApplied, byInnerKey.Message);
+        Assert.Equal(1, byInnerKey.Count);
+        Assert.Equal(0, harness.Shard.Count(null));
+    }
+
     internal static float[] RandomVector(Random random, int dimension)
     {
         var vector = new float[dimension];
