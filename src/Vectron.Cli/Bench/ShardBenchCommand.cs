@@ -101,6 +101,7 @@ internal sealed class ShardBenchCommand(ShardBenchOptions options, TextWriter ou
         json["filtered_qps_keyword_index"] = Qps(shard, data, filtered, ef: null, filter);
 
         MeasureSnapshot(shard, shardOptions, json);
+        MeasureRebuild(shard, data, ref index, json);
         new JsonLineWriter(output).WriteLine(writer =>
         {
             JsonLineWriter.WriteDataset(writer, data);
@@ -199,6 +200,46 @@ internal sealed class ShardBenchCommand(ShardBenchOptions options, TextWriter ou
                 System.IO.Directory.Delete(directory, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Reconfigures the index (m halved, int8) and searches while the new graph is held unbuilt (the
+    /// old graph serves), then builds it and searches again. The exact scan of every point — what a
+    /// search cost during a rebuild when the new graph started empty — is measured beside it.
+    /// </summary>
+    private void MeasureRebuild(ShardStateMachine shard, Dataset data, ref ulong index, Dictionary<string, object> json)
+    {
+        int ef = options.Ef[0];
+        Func<float[], IEnumerable<long>> search = query => shard.Search(new ShardSearch { Vector = query, Limit = K, Ef = ef }).Select(h => (long)h.Id.Number);
+        var results = new ReadOnlyMemory<byte>[1];
+        var command = new ReconfigureIndex(Math.Max(2, options.M / 2), options.EfConstruct, ShardQuantization.Int8, true);
+        var clock = Stopwatch.StartNew();
+        shard.Apply([new StateMachineCommand(++index, ShardCommandCodec.Encode(command))], results);
+        json["rebuild_apply_ms"] = clock.Elapsed.TotalMilliseconds;
+        (double qps, double recall) = Measure(search, data);
+        json["rebuild_during_qps"] = qps;
+        json["rebuild_during_recall_at_10"] = recall;
+        var exact = new ShardSearch { Vector = [], Limit = K, Exact = true };
+        int exactQueries = Math.Min(50, data.Queries.Rows);
+        clock.Restart();
+        for (int i = 0; i < exactQueries; i++)
+        {
+            shard.Search(exact with { Vector = data.Queries.Row(i).ToArray() });
+        }
+
+        json["exact_scan_qps"] = exactQueries / clock.Elapsed.TotalSeconds;
+        diagnostics.WriteLine($"rebuilding the graph with m {command.M}, int8 ...");
+        clock.Restart();
+        shard.IndexPending();
+        json["rebuild_sec"] = clock.Elapsed.TotalSeconds;
+        if (shard.GetStats().Rebuilding)
+        {
+            throw new InvalidOperationException("The rebuild did not finish.");
+        }
+
+        (qps, recall) = Measure(search, data);
+        json["rebuild_after_qps"] = qps;
+        json["rebuild_after_recall_at_10"] = recall;
     }
 
     private static double Qps(ShardStateMachine shard, Dataset data, int queries, int? ef, Filter? filter)

@@ -312,12 +312,16 @@ internal static class HelpText
         timed passes (QPS, recall@10 against the ground truth; medians). With --raw a bare
         HnswIndex is built from the same vectors and its passes alternate with the shard's. Then a
         filtered search admitting 1/G of the points, without and with a keyword payload index (the
-        planner turns the indexed one into an exact scan of the candidates), and a snapshot
-        written to a file and restored into a new shard.
+        planner turns the indexed one into an exact scan of the candidates), a snapshot
+        written to a file and restored into a new shard, and a reconfigure (m halved, int8):
+        one search pass at the first ef while the new graph is held unbuilt (the old one serves),
+        an exact scan of every point for comparison, the rebuild, and a pass after it.
 
         Prints one JSON object: apply_points_per_sec, tail_scan_qps, index_points_per_sec,
         filtered_admitted, filtered_qps_no_index, filtered_qps_keyword_index, snapshot_save_sec,
-        snapshot_bytes, snapshot_restore_sec, search [{ef, qps, recall_at_10, raw_index_qps,
+        snapshot_bytes, snapshot_restore_sec, rebuild_apply_ms, rebuild_during_qps,
+        rebuild_during_recall_at_10, exact_scan_qps, rebuild_sec, rebuild_after_qps,
+        rebuild_after_recall_at_10, search [{ef, qps, recall_at_10, raw_index_qps,
         raw_index_recall_at_10}], raw_index_points_per_sec with --raw.
 
         Options:

@@ -100,11 +100,13 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         var collection = collections.Resolve(call.Route("name"));
         var stats = await collections.ReadAllAsync(collection, ReadMode.Leader, (shard, _) => shard.GetStats(), call.Aborted).ConfigureAwait(false);
         long points = 0, indexed = 0;
+        bool rebuilding = false;
         var indexPoints = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var shard in stats)
         {
             points += shard.Points;
             indexed += shard.IndexedPoints;
+            rebuilding |= shard.Rebuilding;
             foreach (var index in shard.PayloadIndexes)
             {
                 indexPoints[index.Field] = indexPoints.GetValueOrDefault(index.Field) + index.Points;
@@ -114,7 +116,8 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         await call.OkAsync(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("status", indexed >= points ? "green" : "yellow");
+            // Yellow while points wait for the indexer or a graph with new settings is being built (Qdrant: optimizing).
+            writer.WriteString("status", indexed >= points && !rebuilding ? "green" : "yellow");
             writer.WriteString("optimizer_status", "ok");
             writer.WriteNumber("vectors_count", points);
             writer.WriteNumber("indexed_vectors_count", indexed);

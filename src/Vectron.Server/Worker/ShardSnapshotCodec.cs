@@ -8,13 +8,17 @@ namespace Vectron.Server.Worker;
 
 /// <summary>
 /// The shard snapshot layout (docs/formats/shard.md): a 16-byte header (magic <c>VXSHARD1</c>, format
-/// version 2 written, 1 and 2 read; section count) and the sections OPTS, META, PNTS, PIDX, HNSW in that order, each a 4-byte
+/// version 3 written, 1 to 3 read; section count) and the sections OPTS, META, PNTS, PIDX, HNSW in that order, each a 4-byte
 /// tag, a u64 length, the bytes and their CRC-32C. Reading verifies everything and names what is wrong.
 /// </summary>
 internal static class ShardSnapshotCodec
 {
-    /// <summary>The version written: 2 added the default ef and always_ram to OPTS (a reconfigured shard's options).</summary>
-    public const uint Version = 2;
+    /// <summary>
+    /// The version written: 2 added the default ef and always_ram to OPTS (a reconfigured shard's
+    /// options); 3 (same bytes) lets section HNSW hold a graph built with other index settings than
+    /// OPTS — one taken during a rebuild — which a restore rebuilds (a version 2 reader would not).
+    /// </summary>
+    public const uint Version = 3;
 
     private static readonly string[] Sections = ["OPTS", "META", "PNTS", "PIDX", "HNSW"];
 

@@ -3,9 +3,10 @@ namespace Vectron.Server.Worker;
 public sealed partial class ShardStateMachine
 {
     /// <summary>
-    /// Inserts up to <paramref name="maxPoints"/> pending points into the HNSW graph (and removes
-    /// deleted ones) on the calling thread, in batches of <see cref="ShardOptions.IndexerBatchSize"/>;
-    /// returns how many work items it took. Serialised with the background indexer, so it may be
+    /// Inserts about <paramref name="maxPoints"/> pending points into the HNSW graph (and removes
+    /// deleted ones) on the calling thread, in batches of <see cref="ShardOptions.IndexerBatchSize"/>,
+    /// and advances a rebuild of the graph with new settings (it may take a quarter batch more for that
+    /// when points are pending); returns how many work items it took. Serialised with the background indexer, so it may be
     /// called in either mode (tests set <see cref="ShardOptions.BackgroundIndexing"/> to false and call
     /// it to control exactly what is indexed).
     /// </summary>
@@ -56,7 +57,21 @@ public sealed partial class ShardStateMachine
         }
     }
 
+    /// <summary>
+    /// One indexer step: up to <paramref name="max"/> work items for the graph searched now, then,
+    /// while a rebuild runs, a step of the rebuild with what is left of <paramref name="max"/> — but
+    /// at least a quarter batch, so a steady stream of writes cannot starve the rebuild.
+    /// </summary>
     private int RunIndexerBatch(int max)
+    {
+        lock (_indexerGate)
+        {
+            int taken = IndexBatch(max);
+            return taken + RunRebuildBatch(Math.Max(max - taken, Math.Min(max, Math.Max(1, Options.IndexerBatchSize / 4))));
+        }
+    }
+
+    private int IndexBatch(int max)
     {
         lock (_indexerGate)
         {

@@ -148,7 +148,7 @@ public sealed partial class ShardStateMachine
                 indexes.Add(new PayloadIndexInfo(index.Field.ToString(), index.Schema, index.PointCount));
             }
 
-            return new ShardStats(_ids.Count, _ids.Count - _tail.Count, _tail.Count, _appliedIndex, indexes);
+            return new ShardStats(_ids.Count, _ids.Count - _tail.Count, _tail.Count, _appliedIndex, indexes, _rebuild is not null);
         }
         finally
         {

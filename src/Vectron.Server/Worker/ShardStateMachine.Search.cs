@@ -6,6 +6,8 @@ namespace Vectron.Server.Worker;
 
 public sealed partial class ShardStateMachine
 {
+    private long _exactlyScanned;
+
     /// <summary>
     /// The best <see cref="ShardSearch.Limit"/> points for the query, best first, in Qdrant's score
     /// convention. Plan: exact scan when asked, when the shard is small, or when the payload indexes
@@ -29,6 +31,7 @@ public sealed partial class ShardStateMachine
             HashSet<int>? bound = filter is null ? null : _payloadIndexes.Bound(filter, request.Exact ? int.MaxValue : threshold, SlotOf);
             if (bound is not null)
             {
+                Interlocked.Add(ref _exactlyScanned, bound.Count);
                 foreach (int slot in bound)
                 {
                     ScanSlot(slot, query, filter, top, scratch);
@@ -36,6 +39,7 @@ public sealed partial class ShardStateMachine
             }
             else if (request.Exact || _ids.Count <= threshold)
             {
+                Interlocked.Add(ref _exactlyScanned, _slots.Count);
                 for (int slot = 0; slot < _slots.Count; slot++)
                 {
                     ScanSlot(slot, query, filter, top, scratch);
@@ -50,7 +54,8 @@ public sealed partial class ShardStateMachine
                 bool graphIsExact = filter is null && _tail.Count == 0 && _graph.Count == _ids.Count;
                 var parameters = new SearchParameters
                 {
-                    Ef = request.Ef ?? 0,
+                    // The shard's default, not the graph's: during a rebuild the graph searched is the old one.
+                    Ef = request.Ef ?? Options.DefaultEf,
                     Filter = graphIsExact ? null : new SlotFilter(_slots, filter, filter is null ? _ids.Count - _tail.Count : null),
                     DisableQuantization = request.IgnoreQuantization,
                     Oversampling = request.Oversampling ?? 0,
@@ -62,6 +67,7 @@ public sealed partial class ShardStateMachine
                 }
 
                 IReadOnlyList<int> tail = _tail.Members;
+                Interlocked.Add(ref _exactlyScanned, tail.Count);
                 for (int i = 0; i < tail.Count; i++)
                 {
                     ScanSlot(tail[i], query, filter, top, scratch);
@@ -88,6 +94,9 @@ public sealed partial class ShardStateMachine
             _lock.ExitReadLock();
         }
     }
+
+    /// <summary>Slots searches have scored by exact scan (whole shard, planner candidates or tail), graph hits not counted; tests check a search used the graph.</summary>
+    internal long ExactlyScannedSlots => Interlocked.Read(ref _exactlyScanned);
 
     /// <summary>How many candidates the payload indexes bound <paramref name="filter"/> to, or <see langword="null"/> when they cannot (tests check the planner uses the indexes).</summary>
     internal int? PlannedCandidates(Filter filter)

@@ -8,7 +8,9 @@ public sealed partial class ShardStateMachine
 {
     /// <summary>
     /// Writes points, payloads, payload index definitions and the HNSW graph (the index's own file,
-    /// so a restore loads it instead of rebuilding it) in the format of docs/formats/shard.md.
+    /// so a restore loads it instead of rebuilding it) in the format of docs/formats/shard.md. During
+    /// a rebuild the graph written is the one searched (previous settings) and OPTS holds the new
+    /// settings; the half-built graph is not saved.
     /// </summary>
     /// <remarks>
     /// Taken between applies (the apply lane's contract) with the indexer paused between batches, so
@@ -69,6 +71,8 @@ public sealed partial class ShardStateMachine
     /// <summary>
     /// Replaces the whole state with a snapshot: verifies every section, loads the graph from its file
     /// (no rebuild) and queues for the indexer only the points that were not yet indexed when it was taken.
+    /// A snapshot taken while a new graph was being built (its graph's settings differ from its
+    /// options) starts that build again from the restored points, serving the loaded graph meanwhile.
     /// </summary>
     /// <exception cref="InvalidDataException">The snapshot is damaged or belongs to a shard of another dimension or metric; the message names what is wrong and the state is unchanged.</exception>
     public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken)
@@ -170,7 +174,15 @@ public sealed partial class ShardStateMachine
             }
         }
 
+        // A snapshot taken during a rebuild holds the graph searched then (built with the previous
+        // settings) and the new settings in OPTS: the restored shard serves that graph and builds
+        // a new one from the restored points, as the source would have.
+        ShardOptions restoredOptions = data.Options ?? Options;
+        GraphRebuild? rebuild = BuildsSameGraph(restoredOptions.ToHnswOptions(), graph.Options)
+            ? null
+            : new GraphRebuild(new HnswIndex(restoredOptions.ToHnswOptions()));
         HnswIndex old;
+        GraphRebuild? oldRebuild;
         long points;
         long indexed = 0;
         lock (_indexerGate)
@@ -180,6 +192,8 @@ public sealed partial class ShardStateMachine
             {
                 old = _graph;
                 _graph = graph;
+                oldRebuild = _rebuild;
+                _rebuild = rebuild;
                 _slots.Clear();
                 _inGraph.Clear();
                 _freeSlots.Clear();
@@ -260,6 +274,7 @@ public sealed partial class ShardStateMachine
         }
 
         old.Dispose();
+        oldRebuild?.Dispose();
         ShardLog.Restored(_logger, points, indexed, points - indexed);
         WakeIndexer();
     }

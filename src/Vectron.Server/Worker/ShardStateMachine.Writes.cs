@@ -132,6 +132,11 @@ public sealed partial class ShardStateMachine
         _payloadIndexes.Add(slot, payload);
         _tail.Add(slot);
         _work.Enqueue(slot);
+        if (_rebuild is { } rebuild && slot < rebuild.Cursor)
+        {
+            // The rebuild's first pass already went by this slot: it must come back for the new vector.
+            rebuild.Work.Enqueue(slot);
+        }
     }
 
     private int AllocateSlot()
@@ -180,6 +185,11 @@ public sealed partial class ShardStateMachine
             if (_inGraph[slot])
             {
                 _work.Enqueue(slot);
+            }
+
+            if (_rebuild is { } rebuild && rebuild.VersionAt(slot) != 0)
+            {
+                rebuild.Work.Enqueue(slot);
             }
 
             deleted++;

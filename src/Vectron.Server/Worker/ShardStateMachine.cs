@@ -20,7 +20,9 @@ namespace Vectron.Server.Worker;
 /// writing per command, reads hold it for reading; the indexer holds it only to take work and to
 /// publish what it inserted, and inserts into the graph (which is itself concurrent) in between.
 /// A slot counts as indexed only when the graph holds its current vector; searches admit from the
-/// graph only indexed slots and scan every other live slot (the tail) exactly.</para>
+/// graph only indexed slots and scan every other live slot (the tail) exactly. After a
+/// <see cref="ReconfigureIndex"/> the indexer also builds a second graph with the new settings while
+/// the current one keeps serving, and swaps it in once it holds every live point (ShardStateMachine.Rebuild.cs).</para>
 /// </remarks>
 public sealed partial class ShardStateMachine : IStateMachine, IDisposable
 {
@@ -101,7 +103,7 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
             try
             {
                 _appliedIndex = command.Index;
-                queued |= _work.Count > 0;
+                queued |= _work.Count > 0 || _rebuild is not null;
             }
             finally
             {
@@ -156,6 +158,7 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
         lock (_indexerGate)
         {
             _graph.Dispose();
+            _rebuild?.Dispose();
         }
 
         _stopping.Dispose();

@@ -22,7 +22,8 @@ public sealed class ShardBenchCommandTests
         string json = Assert.Single(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         JsonElement root = JsonDocument.Parse(json).RootElement;
         foreach (string field in (string[])["apply_points_per_sec", "tail_scan_qps", "index_points_per_sec", "raw_index_points_per_sec", "filtered_qps_no_index",
-            "filtered_qps_keyword_index", "snapshot_save_sec", "snapshot_bytes", "snapshot_restore_sec"])
+            "filtered_qps_keyword_index", "snapshot_save_sec", "snapshot_bytes", "snapshot_restore_sec",
+            "rebuild_apply_ms", "rebuild_during_qps", "exact_scan_qps", "rebuild_sec", "rebuild_after_qps"])
         {
             Assert.True(root.GetProperty(field).GetDouble() > 0, $"{field} in {json}");
         }
@@ -31,6 +32,8 @@ public sealed class ShardBenchCommandTests
         JsonElement[] searches = [.. root.GetProperty("search").EnumerateArray()];
         Assert.Equal([16, 32], searches.Select(s => s.GetProperty("ef").GetInt32()));
         Assert.All(searches, s => Assert.InRange(s.GetProperty("recall_at_10").GetDouble(), 0.8, 1.0));
+        Assert.InRange(root.GetProperty("rebuild_during_recall_at_10").GetDouble(), 0.8, 1.0);
+        Assert.InRange(root.GetProperty("rebuild_after_recall_at_10").GetDouble(), 0.8, 1.0);
         Assert.All(searches, s => Assert.InRange(s.GetProperty("raw_index_recall_at_10").GetDouble(), 0.8, 1.0));
         Assert.Empty(Directory.GetFiles(directory.Path));
     }

@@ -26,31 +26,34 @@ public sealed class CollectionUpdateApiTests
         AssertShards(server, m: 16, QuantizationKind.None);
 
         await server.OkAsync("PATCH", "/collections/u", """{"hnsw_config": {"m": 8, "ef_construct": 40}, "quantization_config": {"scalar": {"type": "int8", "always_ram": true}}}""");
-        // Every shard applied the command before the answer: new graphs with the new settings.
-        AssertShards(server, m: 8, QuantizationKind.Int8);
+        // Every shard applied the command before the answer: new graphs with the new settings are being built.
+        AssertShards(server, m: 8, QuantizationKind.Int8, built: false);
         var config = (await server.OkAsync("GET", "/collections/u")).GetProperty("config");
         Assert.Equal(8, config.GetProperty("hnsw_config").GetProperty("m").GetInt32());
         Assert.Equal(40, config.GetProperty("hnsw_config").GetProperty("ef_construct").GetInt32());
         Assert.Equal("int8", config.GetProperty("quantization_config").GetProperty("scalar").GetProperty("type").GetString());
-        // Searches while the graphs are rebuilt (the not-yet-indexed points are scanned exactly).
+        // Searches while the graphs are rebuilt (the old graphs serve them).
         await AssertSearchesAgreeAsync(server, vectors, seed);
 
         var info = await WaitIndexedAsync(server);
         Assert.Equal("green", info.GetProperty("status").GetString());
+        AssertShards(server, m: 8, QuantizationKind.Int8);
         await AssertSearchesAgreeAsync(server, vectors, seed + 1);
 
         await server.RestartAsync();
         await WaitReadyAsync(server);
-        AssertShards(server, m: 8, QuantizationKind.Int8);
+        AssertShards(server, m: 8, QuantizationKind.Int8, built: false);
         await WaitIndexedAsync(server);
+        AssertShards(server, m: 8, QuantizationKind.Int8);
         Assert.Equal(8, (await server.OkAsync("GET", "/collections/u")).GetProperty("config").GetProperty("hnsw_config").GetProperty("m").GetInt32());
         await AssertSearchesAgreeAsync(server, vectors, seed + 2);
 
         // "Disabled" turns quantization off again, on every shard.
         await server.OkAsync("PATCH", "/collections/u", """{"quantization_config": "Disabled"}""");
-        AssertShards(server, m: 8, QuantizationKind.None);
+        AssertShards(server, m: 8, QuantizationKind.None, built: false);
         Assert.Equal(JsonValueKind.Null, (await server.OkAsync("GET", "/collections/u")).GetProperty("config").GetProperty("quantization_config").ValueKind);
         await WaitIndexedAsync(server);
+        AssertShards(server, m: 8, QuantizationKind.None);
         await AssertSearchesAgreeAsync(server, vectors, seed + 3);
     }
 
@@ -88,21 +91,25 @@ public sealed class CollectionUpdateApiTests
 
         await server.RestartAsync();
         await WaitReadyAsync(server);
-        AssertShards(server, m: 6, QuantizationKind.Int8);
+        AssertShards(server, m: 6, QuantizationKind.Int8, built: false);
         await WaitIndexedAsync(server, points: 3);
+        AssertShards(server, m: 6, QuantizationKind.Int8);
         var hit = await server.OkAsync("POST", "/collections/u/points/search", """{"vector": [0, 0, 0, 0.9], "limit": 1}""");
         Assert.Equal(3, hit[0].GetProperty("id").GetInt32());
     }
 
-    private static void AssertShards(TestServer server, int m, QuantizationKind quantization)
+    /// <summary>Every shard has the settings, and the graph it builds (or, with <paramref name="built"/>, searches) has them too.</summary>
+    private static void AssertShards(TestServer server, int m, QuantizationKind quantization, bool built = true)
     {
         var collection = server.Node.Placement.Current.Collections["u"];
         foreach (ulong group in collection.ShardGroups)
         {
             var shard = Assert.IsType<ShardStateMachine>(server.Node.Shard(group)!.Machine);
             Assert.Equal(m, shard.Options.M);
-            Assert.Equal(m, shard.GraphOptions.M);
-            Assert.Equal(quantization, shard.GraphOptions.Quantization);
+            var graph = built ? shard.GraphOptions : shard.RebuildProgress?.Options ?? shard.GraphOptions;
+            Assert.False(built && shard.IsRebuilding, "the shard still rebuilds its graph");
+            Assert.Equal(m, graph.M);
+            Assert.Equal(quantization, graph.Quantization);
             Assert.Equal(quantization == QuantizationKind.Int8 ? ShardQuantization.Int8 : ShardQuantization.None, shard.Options.Quantization);
         }
     }
@@ -153,7 +160,8 @@ public sealed class CollectionUpdateApiTests
         {
             info = await server.OkAsync("GET", "/collections/u");
             Assert.Equal(points, info.GetProperty("points_count").GetInt64());
-            if (info.GetProperty("indexed_vectors_count").GetInt64() == points)
+            // Green also needs every shard's rebuild with the new settings finished (yellow meanwhile).
+            if (info.GetProperty("indexed_vectors_count").GetInt64() == points && info.GetProperty("status").GetString() == "green")
             {
                 return info;
             }

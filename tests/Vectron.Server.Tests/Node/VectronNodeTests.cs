@@ -46,8 +46,10 @@ public sealed class VectronNodeTests
         foreach (ulong group in server.Node.Placement.Current.Collections["c"].ShardGroups)
         {
             var shard = Assert.IsType<Vectron.Server.Worker.ShardStateMachine>(server.Node.Shard(group)!.Machine);
-            Assert.Equal(4, shard.GraphOptions.M);
-            Assert.Equal(Vectron.Index.QuantizationKind.Int8, shard.GraphOptions.Quantization);
+            // The graph with the new settings, being built beside the old one or already serving.
+            var graph = shard.RebuildProgress?.Options ?? shard.GraphOptions;
+            Assert.Equal(4, graph.M);
+            Assert.Equal(Vectron.Index.QuantizationKind.Int8, graph.Quantization);
         }
         await server.ErrorAsync(System.Net.HttpStatusCode.NotFound, "GET", "/collections/c/points/0", null, "No point with id 0");
 

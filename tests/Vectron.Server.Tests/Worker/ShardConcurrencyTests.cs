@@ -85,6 +85,96 @@ public sealed class ShardConcurrencyTests
         Assert.True(searches >= 3000, $"seed {seed}: only {searches} searches ran");
         ShardStats stats = shard.GetStats();
         Assert.Equal(stats.Points, stats.IndexedPoints + stats.TailLength);
+
+        // The last reconfigure's graph (m 12, int8) serves once the indexer has caught up, holding every point
+        // (ef above the point count: the graph answers exactly from its own vectors).
+        shard.IndexPending();
+        stats = shard.GetStats();
+        Assert.Equal((false, 0L, stats.Points), (stats.Rebuilding, stats.TailLength, (long)shard.GraphPointCount));
+        Assert.Equal((12, Vectron.Index.QuantizationKind.Int8), (shard.GraphOptions.M, shard.GraphOptions.Quantization));
+        for (int id = 0; id < 200; id += 7)
+        {
+            var search = new ShardSearch { Vector = [id, 0, 0], Limit = 3, WithPayload = PayloadSelector.None, Ef = 256 };
+            Assert.Equal(
+                shard.Search(search with { Exact = true }).Select(h => h.Score),
+                shard.Search(search).Select(h => h.Score));
+        }
+    }
+
+    /// <summary>
+    /// Writes while the background indexer rebuilds a 2,000-point graph with new settings (searches
+    /// running beside it): right after each apply the writer's own search (graph, not exact) finds an
+    /// upserted point with its new vector and never a deleted one. (Recall of the old graph during a
+    /// rebuild is checked in ShardReconfigureTests, with the indexer held.)
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task WritesDuringABackgroundRebuild_AreSeenByTheNextSearch(int seed)
+    {
+        const int points = 2_000;
+        using var shard = new ShardStateMachine(new ShardOptions { Dimension = 3, Metric = ShardDistance.Euclid, ExactSearchThreshold = 0, IndexerBatchSize = 32, M = 8, EfConstruct = 32 });
+        var results = new ReadOnlyMemory<byte>[1];
+        ulong index = 0;
+        void Apply(ShardCommand command)
+        {
+            shard.Apply([new StateMachineCommand(++index, ShardCommandCodec.Encode(command))], results);
+            Assert.True(ShardCommandCodec.DecodeResult(results[0].Span).IsApplied);
+        }
+
+        for (int start = 0; start < points; start += 500)
+        {
+            Apply(new UpsertPoints(Enumerable.Range(start, 500).Select(id => new PointWrite(PointId.FromNumber((ulong)id), [id, 0, 0], null)).ToList()));
+        }
+
+        shard.IndexPending();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() =>
+        {
+            var random = new Random(seed + 100);
+            while (!stop.IsCancellationRequested)
+            {
+                shard.Search(new ShardSearch { Vector = [random.Next(points), 0, 0], Limit = 5, WithPayload = PayloadSelector.None });
+            }
+        });
+
+        var writer = new Random(seed);
+        int rebuildsSeen = 0;
+        for (int step = 0; step < 600; step++)
+        {
+            if (step % 200 == 0)
+            {
+                Apply(step % 400 == 0 ? new ReconfigureIndex(12, 40, ShardQuantization.Int8, true) : new ReconfigureIndex(6, 24, ShardQuantization.None, true));
+            }
+
+            rebuildsSeen += shard.GetStats().Rebuilding ? 1 : 0;
+            int id = writer.Next(points);
+            // An ef above the point count: the graph answers from its own vectors without traversal (on
+            // points along a line with a third of them deleted, traversal alone can miss), so what is
+            // checked is the shard's part: tail, admission of indexed slots only, the swap.
+            var search = new ShardSearch { Vector = [], Limit = 3, WithPayload = PayloadSelector.None, WithVector = true, Ef = 4_096 };
+            if (writer.Next(3) == 0)
+            {
+                Apply(new DeletePoints([PointId.FromNumber((ulong)id)]));
+                var hits = shard.Search(search with { Vector = [id, 0, 0] });
+                Assert.True(hits.All(h => h.Id.Number != (ulong)id), $"seed {seed} step {step}: deleted point {id} returned");
+            }
+            else
+            {
+                float lift = writer.Next(1, 4);
+                Apply(new UpsertPoints([new PointWrite(PointId.FromNumber((ulong)id), [id, lift, 0], null)]));
+                var hits = shard.Search(search with { Vector = [id, lift, 0] });
+                Assert.True(hits.Count > 0 && hits[0].Id.Number == (ulong)id && hits[0].Score == 0 && hits[0].Vector![1] == lift,
+                    $"seed {seed} step {step}: upserted point {id} not found first with its new vector: {string.Join(", ", hits.Select(h => $"{h.Id} {h.Score}"))}");
+            }
+        }
+
+        await stop.CancelAsync();
+        await reader;
+        Assert.True(rebuildsSeen > 0, $"seed {seed}: no write happened during a rebuild");
+        shard.IndexPending();
+        Assert.False(shard.GetStats().Rebuilding);
+        Assert.Equal((12, shard.GetStats().Points), (shard.GraphOptions.M, (long)shard.GraphPointCount));
     }
     /// <summary>
     /// Anchor points that always exist are re-upserted (same vector, so they go back to the tail and

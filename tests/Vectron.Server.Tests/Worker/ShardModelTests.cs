@@ -90,7 +90,8 @@ public sealed class ShardModelTests
                     case < 40: SetPayload(); break;
                     case < 44: OverwriteOrClear(); break;
                     case < 48: DeleteKeys(); break;
-                    case < 52: PayloadIndex(); break;
+                    case < 50: PayloadIndex(); break;
+                    case < 52: Reconfigure(); break;
                     case < 65: ExactSearch(); break;
                     case < 70: GraphSearch(); break;
                     case < 77: Count(); break;
@@ -317,6 +318,16 @@ public sealed class ShardModelTests
 
             PointId one = ids[0];
             Assert.Equal(_model.Points.ContainsKey(one), _shard.Shard.Get(one, PayloadSelector.None, false) is not null);
+        }
+
+        /// <summary>New index settings: a rebuild beside the serving graph (or an at-once swap for a small one); the model does not change.</summary>
+        private void Reconfigure()
+        {
+            var command = new ReconfigureIndex(new[] { 4, 6 }[_random.Next(2)], new[] { 16, 32 }[_random.Next(2)], (ShardQuantization)_random.Next(2), true);
+            Operation = $"reconfigure m {command.M} ef_construct {command.EfConstruct} {command.Quantization}";
+            ShardCommandResult result = _shard.Apply(command);
+            Assert.True(result.IsApplied, result.Message);
+            Assert.True(result.Count == 0 || result.Count == _model.Points.Count);
         }
 
         private void Index()
