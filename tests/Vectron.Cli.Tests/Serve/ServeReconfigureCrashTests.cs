@@ -216,7 +216,7 @@ public sealed class ServeReconfigureCrashTests(ITestOutputHelper output)
     private static IndexSettings ReadShardSettings(byte[] snapshot)
     {
         Assert.Equal("VXSHARD1", Encoding.ASCII.GetString(snapshot, 0, 8));
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)));
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8))); // the version this build writes (OPTS as in v2)
         Assert.Equal("OPTS", Encoding.ASCII.GetString(snapshot, 16, 4));
         var options = snapshot.AsSpan(16 + 4 + 8);
         Assert.Equal((uint)Dimension, BinaryPrimitives.ReadUInt32LittleEndian(options));
