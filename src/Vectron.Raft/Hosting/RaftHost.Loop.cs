@@ -49,7 +49,7 @@ public sealed partial class RaftHost
         FlushOutgoing();
 
         // 2. Every group's entries, hard state and snapshot records: one write, one sync.
-        var logBatch = new RaftLogBatch();
+        var logBatch = new RaftLogBatch { ContinueOnStoreThread = true };
         foreach (var (group, ready) in work)
         {
             if (BuildUpdate(group, ready) is { } update)

@@ -13,6 +13,14 @@ public sealed class RaftLogBatch
     /// <summary>True when there is nothing to write.</summary>
     public bool IsEmpty => _updates.Count == 0;
 
+    /// <summary>
+    /// Set by the consensus loop on its own writes: a store that syncs on a thread of its own may run the caller's
+    /// continuation right there, with no thread hop — the loop has nothing else for the store until it goes on, and
+    /// never blocks. Never set on writes whose caller may go on to stop or dispose the store (the final write of
+    /// <see cref="RaftHost.StopAsync"/>): that continuation would wait for the store's own thread.
+    /// </summary>
+    public bool ContinueOnStoreThread { get; init; }
+
     /// <summary>Adds one group's update.</summary>
     public void Add(RaftGroupUpdate update)
     {

@@ -70,7 +70,10 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
     public async ValueTask WriteAsync(RaftLogBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var write = new WriteBatch();
+        // The Raft host's loop is this engine's only writer and waits for its write before anything else: when it asks,
+        // it goes on on the writer thread once the sync is done (sends the acknowledgements, hands entries over) — no
+        // wake-up of a pool thread between the fsync and the messages that depend on it.
+        var write = new WriteBatch { ContinueOnWriterThread = batch.ContinueOnStoreThread };
         var recorded = new List<(ulong GroupId, SnapshotMetadata Metadata)>();
         foreach (var update in batch.Updates)
         {

@@ -486,7 +486,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
     {
         public WriteBatch Batch { get; } = batch;
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Completion { get; } = new(batch.ContinueOnWriterThread ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

@@ -26,6 +26,14 @@ public sealed class WriteBatch
     /// <summary>Whether nothing has been added.</summary>
     public bool IsEmpty => _operations.Count == 0;
 
+    /// <summary>
+    /// Whether the continuations of <see cref="LogEngine.WriteAsync"/>'s task run on the engine's writer thread right
+    /// after the sync, with no thread hop (default: on the thread pool). Only for a caller that is in effect the
+    /// engine's only writer (the Raft host's loop, which has nothing else to write until it continues) and whose
+    /// continuation never blocks: the writer starts no other sync while the continuation runs.
+    /// </summary>
+    public bool ContinueOnWriterThread { get; init; }
+
     internal ReadOnlyMemory<byte> Bytes => _buffer.AsMemory(0, ByteCount);
 
     internal List<BatchOperation> Operations => _operations;

@@ -75,6 +75,35 @@ public sealed class LogEngineTests
     }
 
     [Fact]
+    public async Task ContinueOnWriterThread_RunsTheCallersContinuationOnTheWriter_OtherwiseNot()
+    {
+        var fs = new SimulatedFileSystem(seed: 4);
+        using var engine = LogEngine.Open(Options(fs));
+        // Each sync waits until the caller is awaiting, so no write completes before its continuation is attached.
+        using var awaiting = new SemaphoreSlim(0);
+        fs.BeforeSync = _ => awaiting.Wait();
+
+        var inline = new WriteBatch { ContinueOnWriterThread = true };
+        inline.Append(1, 1, 1, new byte[] { 1 });
+        var first = ThreadAfterAsync(engine, inline);
+        awaiting.Release();
+        Assert.Equal("vectron-log-writer", await first);
+
+        var pooled = new WriteBatch();
+        pooled.Append(1, 2, 1, new byte[] { 2 });
+        var second = ThreadAfterAsync(engine, pooled);
+        awaiting.Release();
+        Assert.NotEqual("vectron-log-writer", await second);
+    }
+
+    /// <summary>The name of the thread the continuation of a write runs on (no synchronization context).</summary>
+    private static async Task<string?> ThreadAfterAsync(LogEngine engine, WriteBatch batch)
+    {
+        await engine.WriteAsync(batch).ConfigureAwait(false);
+        return Thread.CurrentThread.Name;
+    }
+
+    [Fact]
     public async Task Append_ThatDoesNotFollowLastIndex_IsRejected_AndChangesNothing()
     {
         var fs = new SimulatedFileSystem(seed: 3);
