@@ -74,7 +74,7 @@ internal sealed class CollectionEndpoints(VectronNode node, CollectionRouter col
         using var body = await call.ReadJsonAsync().ConfigureAwait(false);
         var current = (PlacementState.IsHidden(name) ? null : node.Placement.Current.Collections.GetValueOrDefault(name))
             ?? throw ApiException.CollectionNotFound(name);
-        await ProposeAsync(CollectionRequests.ParseUpdate(name, body.RootElement, current.Config), call).ConfigureAwait(false);
+        await ProposeAsync(CollectionRequests.ParseUpdate(name, body.RootElement), call).ConfigureAwait(false);
         // Then every shard gets the new index settings through its own log (it rebuilds its graph in
         // the background); a crash before this is finished by the node's next start.
         var (updated, results) = await node.SyncIndexSettingsAsync(name, onlyWhereDifferent: false, call.Aborted).ConfigureAwait(false);

@@ -47,13 +47,16 @@ public static class CollectionRequests
     }
 
     /// <summary>Parses <c>PATCH /collections/{name}</c>.</summary>
-    public static UpdateCollectionCommand ParseUpdate(string name, JsonElement body, CollectionConfig current)
+    public static UpdateCollectionCommand ParseUpdate(string name, JsonElement body)
     {
-        ArgumentNullException.ThrowIfNull(current);
-        HnswSettings? hnsw = null;
+        HnswPatch? hnsw = null;
         if (JsonFields.OptionalObject(body, "hnsw_config", "hnsw_config") is { } hnswJson)
         {
-            hnsw = ParseHnsw(hnswJson, "hnsw_config", current.Hnsw);
+            // Only the fields named: the rest stay as the collection has them when the update applies.
+            hnsw = new HnswPatch(
+                (int?)JsonFields.OptionalInt(hnswJson, "m", "hnsw_config.m", 2, 128),
+                (int?)JsonFields.OptionalInt(hnswJson, "ef_construct", "hnsw_config.ef_construct", 4, 4096),
+                (int?)JsonFields.OptionalInt(hnswJson, "full_scan_threshold", "hnsw_config.full_scan_threshold", 0, int.MaxValue));
         }
         var quantization = ParseQuantization(JsonFields.Optional(body, "quantization_config"), "quantization_config", out bool disable);
         if (JsonFields.OptionalObject(body, "params", "params") is { } parameters)

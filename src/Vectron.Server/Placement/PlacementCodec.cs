@@ -10,10 +10,11 @@ namespace Vectron.Server.Placement;
 public static class PlacementCodec
 {
     /// <summary>
-    /// The newest command version: 2 added ReplaceCollection (kind 7). A command is written with the
-    /// oldest version that has its kind (kinds 1–6: version 1); both are read.
+    /// The newest command version: 2 added ReplaceCollection (kind 7); 3 changed UpdateCollection (kind 3) to name
+    /// only the HNSW fields it changes. A command is written with the oldest version that has its kind and layout
+    /// (kinds 1, 2, 4–6: version 1; 7: version 2; 3: version 3); all are read.
     /// </summary>
-    public const byte CommandVersion = 2;
+    public const byte CommandVersion = 3;
 
     /// <summary>The snapshot's magic number ("VPDS").</summary>
     public const uint SnapshotMagic = 0x53445056;
@@ -39,7 +40,12 @@ public static class PlacementCodec
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(command is ReplaceCollectionCommand ? (byte)2 : (byte)1);
+            writer.Write(command switch
+            {
+                UpdateCollectionCommand => (byte)3,
+                ReplaceCollectionCommand => (byte)2,
+                _ => (byte)1,
+            });
             switch (command)
             {
                 case CreateCollectionCommand create:
@@ -54,11 +60,7 @@ public static class PlacementCodec
                 case UpdateCollectionCommand update:
                     writer.Write((byte)Kind.UpdateCollection);
                     writer.Write(update.Name);
-                    writer.Write(update.Hnsw is not null);
-                    if (update.Hnsw is not null)
-                    {
-                        WriteHnsw(writer, update.Hnsw);
-                    }
+                    WriteHnswPatch(writer, update.Hnsw);
                     WriteQuantization(writer, update.Quantization);
                     writer.Write(update.DisableQuantization);
                     break;
@@ -113,7 +115,8 @@ public static class PlacementCodec
             {
                 Kind.CreateCollection => new CreateCollectionCommand(reader.ReadString(), ReadConfig(reader)),
                 Kind.DeleteCollection => new DeleteCollectionCommand(reader.ReadString()),
-                Kind.UpdateCollection => new UpdateCollectionCommand(reader.ReadString(), reader.ReadBoolean() ? ReadHnsw(reader) : null,
+                Kind.UpdateCollection => new UpdateCollectionCommand(reader.ReadString(),
+                    version >= 3 ? ReadHnswPatch(reader) : reader.ReadBoolean() ? HnswPatch.Of(ReadHnsw(reader)) : null,
                     ReadQuantization(reader), reader.ReadBoolean()),
                 Kind.AliasActions => new AliasActionsCommand(ReadAliasActions(reader)),
                 Kind.SetPayloadIndex => new SetPayloadIndexCommand(reader.ReadString(), reader.ReadString(), reader.ReadString()),
@@ -312,6 +315,43 @@ public static class PlacementCodec
     }
 
     private static HnswSettings ReadHnsw(BinaryReader reader) => new(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+
+    // A flags byte (bit 0: m, bit 1: ef_construct, bit 2: full_scan_threshold; 0: no HNSW change), then the named fields as i32 in that order.
+    private static void WriteHnswPatch(BinaryWriter writer, HnswPatch? patch)
+    {
+        int?[] fields = patch is null ? [] : [patch.M, patch.EfConstruct, patch.FullScanThreshold];
+        byte flags = 0;
+        for (int i = 0; i < fields.Length; i++)
+        {
+            flags |= fields[i].HasValue ? (byte)(1 << i) : (byte)0;
+        }
+        writer.Write(flags);
+        foreach (var field in fields)
+        {
+            if (field is { } value)
+            {
+                writer.Write(value);
+            }
+        }
+    }
+
+    private static HnswPatch? ReadHnswPatch(BinaryReader reader)
+    {
+        byte flags = reader.ReadByte();
+        if ((flags & ~0b111) != 0)
+        {
+            throw new InvalidDataException($"placement command: unknown HNSW patch flags 0x{flags:x2}");
+        }
+        if (flags == 0)
+        {
+            return null;
+        }
+        int? Field(int bit) => (flags & (1 << bit)) != 0 ? reader.ReadInt32() : null;
+        int? m = Field(0);
+        int? efConstruct = Field(1);
+        int? fullScan = Field(2);
+        return new HnswPatch(m, efConstruct, fullScan);
+    }
 
     private static void WriteQuantization(BinaryWriter writer, QuantizationSettings? quantization)
     {

@@ -19,8 +19,8 @@ public sealed record DeleteCollectionCommand(string Name) : PlacementCommand;
 /// </summary>
 public sealed record ReplaceCollectionCommand(string Source, string Target) : PlacementCommand;
 
-/// <summary>Replaces the HNSW and quantization settings of a collection (null: keep).</summary>
-public sealed record UpdateCollectionCommand(string Name, HnswSettings? Hnsw, QuantizationSettings? Quantization, bool DisableQuantization) : PlacementCommand;
+/// <summary>Changes the HNSW fields <paramref name="Hnsw"/> names and replaces the quantization settings of a collection (null: keep).</summary>
+public sealed record UpdateCollectionCommand(string Name, HnswPatch? Hnsw, QuantizationSettings? Quantization, bool DisableQuantization) : PlacementCommand;
 
 /// <summary>Applies alias actions atomically: all of them or none.</summary>
 public sealed record AliasActionsCommand(ImmutableArray<AliasAction> Actions) : PlacementCommand;

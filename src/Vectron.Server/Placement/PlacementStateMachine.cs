@@ -185,13 +185,15 @@ public sealed class PlacementStateMachine : IStateMachine
         {
             return (state, PlacementStatus.NotFound, $"Collection `{update.Name}` doesn't exist!");
         }
-        if (update.Hnsw is not null && ValidateHnsw(update.Hnsw) is { } invalid)
+        // The patch meets the settings the collection has now, not those the request was read against.
+        var hnsw = update.Hnsw?.ApplyTo(record.Config.Hnsw) ?? record.Config.Hnsw;
+        if (update.Hnsw is not null && ValidateHnsw(hnsw) is { } invalid)
         {
             return (state, PlacementStatus.Invalid, invalid);
         }
         var config = record.Config with
         {
-            Hnsw = update.Hnsw ?? record.Config.Hnsw,
+            Hnsw = hnsw,
             Quantization = update.DisableQuantization ? null : update.Quantization ?? record.Config.Quantization,
         };
         return (state with { Collections = state.Collections.SetItem(update.Name, record with { Config = config }) }, PlacementStatus.Ok, "");

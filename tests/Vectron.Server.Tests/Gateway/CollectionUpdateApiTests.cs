@@ -84,7 +84,7 @@ public sealed class CollectionUpdateApiTests
         await server.OkAsync("PUT", "/collections/u/points?wait=true", """{"points": [{"id": 1, "vector": [1, 2, 3, 4]}, {"id": 2, "vector": [4, 3, 2, 1]}, {"id": 3, "vector": [0, 0, 0, 1]}]}""");
         // Only the placement change, as if the node had died before proposing to the shards.
         var (raft, outcome) = await server.Node.ProposePlacementAsync(
-            new UpdateCollectionCommand("u", new HnswSettings(6, 30, 10_000), new QuantizationSettings(true, null), false), CancellationToken.None);
+            new UpdateCollectionCommand("u", HnswPatch.Of(new HnswSettings(6, 30, 10_000)), new QuantizationSettings(true, null), false), CancellationToken.None);
         Assert.Equal(Raft.Hosting.RaftOutcome.Ok, raft);
         Assert.True(outcome.IsOk, outcome.Message);
         AssertShards(server, m: 16, QuantizationKind.None);

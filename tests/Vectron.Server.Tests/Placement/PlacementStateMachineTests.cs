@@ -86,12 +86,50 @@ public sealed class PlacementStateMachineTests
     {
         var machine = new PlacementStateMachine();
         Apply(machine, new CreateCollectionCommand("a", Config));
-        Assert.True(Apply(machine, new UpdateCollectionCommand("a", new HnswSettings(32, 200, 5), null, DisableQuantization: true)).IsOk);
+        Assert.True(Apply(machine, new UpdateCollectionCommand("a", HnswPatch.Of(new HnswSettings(32, 200, 5)), null, DisableQuantization: true)).IsOk);
         var config = machine.Current.Collections["a"].Config;
         Assert.Equal(new HnswSettings(32, 200, 5), config.Hnsw);
         Assert.Null(config.Quantization);
         Assert.Equal(Config, machine.Current.Collections["a"].ShardConfig);
-        Assert.Equal(PlacementStatus.Invalid, Apply(machine, new UpdateCollectionCommand("a", new HnswSettings(1, 200, 5), null, false)).Status);
+        Assert.Equal(PlacementStatus.Invalid, Apply(machine, new UpdateCollectionCommand("a", HnswPatch.Of(new HnswSettings(1, 200, 5)), null, false)).Status);
+    }
+
+    [Fact]
+    public void Updates_OfDifferentHnswFields_BothHold_WhateverTheyWereReadAgainst()
+    {
+        // Two PATCHes read the same config, one names m, the other ef_construct: each changes only its field.
+        var machine = new PlacementStateMachine();
+        Apply(machine, new CreateCollectionCommand("a", Config));
+        var before = machine.Current.Collections["a"].Config.Hnsw;
+        Assert.True(Apply(machine, new UpdateCollectionCommand("a", new HnswPatch(8, null, null), null, false)).IsOk);
+        Assert.True(Apply(machine, new UpdateCollectionCommand("a", new HnswPatch(null, 64, null), null, false)).IsOk);
+        Assert.Equal(before with { M = 8, EfConstruct = 64 }, machine.Current.Collections["a"].Config.Hnsw);
+
+        // A patch is validated against the settings it lands on, and a refused one changes nothing.
+        Assert.Equal(PlacementStatus.Invalid, Apply(machine, new UpdateCollectionCommand("a", new HnswPatch(1, null, null), null, false)).Status);
+        Assert.Equal(before with { M = 8, EfConstruct = 64 }, machine.Current.Collections["a"].Config.Hnsw);
+    }
+
+    [Fact]
+    public void Update_OfCommandVersion1_StillSetsEveryHnswField()
+    {
+        // Version 1 layout: version, kind 3, name, has-hnsw, m, ef_construct, full_scan_threshold, quantization none, disable.
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write((byte)1);
+            writer.Write((byte)3);
+            writer.Write("a");
+            writer.Write(true);
+            writer.Write(12);
+            writer.Write(90);
+            writer.Write(7);
+            writer.Write((byte)0);
+            writer.Write(false);
+        }
+        var update = Assert.IsType<UpdateCollectionCommand>(PlacementCodec.Decode(stream.ToArray()));
+        Assert.Equal(new HnswPatch(12, 90, 7), update.Hnsw);
+        Assert.Throws<InvalidDataException>(() => PlacementCodec.Decode([3, 3, 1, (byte)'a', 0b1000, 0, 0]));
     }
 
     [Fact]
@@ -131,7 +169,7 @@ public sealed class PlacementStateMachineTests
             new CreateCollectionCommand("a", Config),
             new CreateCollectionCommand("b", Config with { Quantization = null, Distance = VectorDistance.Euclid }),
             new DeleteCollectionCommand("a"),
-            new UpdateCollectionCommand("a", HnswSettings.Default, new QuantizationSettings(false, null), false),
+            new UpdateCollectionCommand("a", HnswPatch.Of(HnswSettings.Default), new QuantizationSettings(false, null), false),
             new UpdateCollectionCommand("a", null, null, true),
             Aliases(new AliasAction(AliasActionKind.Create, "x", "a"), new AliasAction(AliasActionKind.Rename, "x", "y")),
             new SetPayloadIndexCommand("a", "f", "integer"),
@@ -162,7 +200,7 @@ public sealed class PlacementStateMachineTests
         Apply(machine, new CreateCollectionCommand("a", Config));
         Apply(machine, new CreateCollectionCommand("b", Config with { ShardNumber = 1 }));
         Apply(machine, new SetPayloadIndexCommand("a", "f", "keyword"));
-        Apply(machine, new UpdateCollectionCommand("a", new HnswSettings(8, 50, 0), null, DisableQuantization: true));
+        Apply(machine, new UpdateCollectionCommand("a", HnswPatch.Of(new HnswSettings(8, 50, 0)), null, DisableQuantization: true));
         Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "x", "b")));
         Apply(machine, new DeleteCollectionCommand("b"));
         Apply(machine, Aliases(new AliasAction(AliasActionKind.Create, "y", "a")));
