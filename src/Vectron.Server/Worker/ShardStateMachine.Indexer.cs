@@ -13,6 +13,7 @@ public sealed partial class ShardStateMachine
     public int IndexPending(int maxPoints = int.MaxValue)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        RequeueFailed();
         int total = 0;
         while (total < maxPoints)
         {
@@ -41,6 +42,7 @@ public sealed partial class ShardStateMachine
         while (!cancellationToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            RequeueFailed();
             try
             {
                 while (!cancellationToken.IsCancellationRequested && RunIndexerBatch(Options.IndexerBatchSize) > 0)
@@ -51,9 +53,47 @@ public sealed partial class ShardStateMachine
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 // A bug, not a bad point (those are rejected on apply): log it and keep serving; the
-                // points stay in the exact-scanned tail, and the next signal tries again.
+                // points stay in the exact-scanned tail (single failed graph writes are retried, see _retry).
                 ShardLog.IndexerBatchFailed(_logger, error);
             }
+        }
+    }
+
+    /// <summary>Test hook: called before each graph insert or delete with the slot; throwing makes it fail as a bug would.</summary>
+    internal Action<int>? GraphWriteFault { get; set; }
+
+    /// <summary>Slots whose graph insert or delete failed so far and wait for the next wake-up (tests).</summary>
+    internal int FailedSlots
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _retry.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    // Puts the slots whose graph write failed back in the work queue (once per wake-up, see _retry).
+    private void RequeueFailed()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (int slot in _retry)
+            {
+                _work.Enqueue(slot);
+            }
+            _retry.Clear();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
@@ -116,48 +156,72 @@ public sealed partial class ShardStateMachine
             // The graph takes concurrent writes and searches; only the indexer (holding the gate) writes it.
             // Each slot appears once in a batch, so parallel inserts never touch the same key.
             var done = new bool[upserts.Count];
-            try
+            var deleted = new bool[deletes.Count];
+            var fault = GraphWriteFault;
+            Exception? failure = null;
+            // One write that fails (a bug) must not hold back the others: each is tried by itself.
+            bool Try(int slot, Action write)
             {
-                foreach (int slot in deletes)
+                try
                 {
-                    _graph.Delete((ulong)slot);
+                    fault?.Invoke(slot);
+                    write();
+                    return true;
                 }
-
-                if (Options.IndexerThreads > 1 && upserts.Count > 1)
+                catch (Exception error) when (error is ArgumentException or InvalidOperationException or OutOfMemoryException)
                 {
-                    Parallel.For(0, upserts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.IndexerThreads }, i =>
-                    {
-                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
-                        done[i] = true;
-                    });
-                }
-                else
-                {
-                    for (int i = 0; i < upserts.Count; i++)
-                    {
-                        _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector);
-                        done[i] = true;
-                    }
+                    Interlocked.CompareExchange(ref failure, error, null);
+                    return false;
                 }
             }
-            catch (Exception error) when (error is ArgumentException or InvalidOperationException or OutOfMemoryException or AggregateException)
+
+            for (int i = 0; i < deletes.Count; i++)
             {
-                // Points not inserted stay in the tail (still found by the exact scan).
-                ShardLog.IndexerBatchFailed(_logger, error);
+                int slot = deletes[i];
+                deleted[i] = Try(slot, () => _graph.Delete((ulong)slot));
+            }
+
+            if (Options.IndexerThreads > 1 && upserts.Count > 1)
+            {
+                Parallel.For(0, upserts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.IndexerThreads }, i =>
+                    done[i] = Try(upserts[i].Slot, () => _graph.Upsert((ulong)upserts[i].Slot, upserts[i].Vector)));
+            }
+            else
+            {
+                for (int i = 0; i < upserts.Count; i++)
+                {
+                    int item = i;
+                    done[i] = Try(upserts[i].Slot, () => _graph.Upsert((ulong)upserts[item].Slot, upserts[item].Vector));
+                }
+            }
+
+            if (failure is not null)
+            {
+                // Points not inserted stay in the tail (still found by the exact scan); they and the deletes not
+                // done are tried again at the next wake-up.
+                ShardLog.IndexerBatchFailed(_logger, failure);
             }
 
             _lock.EnterWriteLock();
             try
             {
-                foreach (int slot in deletes)
+                for (int i = 0; i < deletes.Count; i++)
                 {
-                    _inGraph[slot] = false;
+                    if (deleted[i])
+                    {
+                        _inGraph[deletes[i]] = false;
+                    }
+                    else
+                    {
+                        _retry.Add(deletes[i]);
+                    }
                 }
 
                 for (int i = 0; i < upserts.Count; i++)
                 {
                     if (!done[i])
                     {
+                        _retry.Add(upserts[i].Slot);
                         continue;
                     }
 

@@ -37,6 +37,10 @@ public sealed partial class ShardStateMachine : IStateMachine, IDisposable
     private readonly SortedSet<PointId> _order = [];
     private readonly SlotSet _tail = new();
     private readonly Queue<int> _work = new();
+
+    // Slots whose graph insert or delete failed (a bug, not a bad point): queued again at the indexer's next wake-up
+    // or IndexPending call, not at once, so a point that always fails cannot spin the indexer. Under the state lock.
+    private readonly List<int> _retry = [];
     private readonly PayloadIndexSet _payloadIndexes = new();
 
     private readonly SemaphoreSlim _signal = new(0);
