@@ -79,7 +79,10 @@ public static class FloatKernels
         return CosineSimilarityDouble(ref ra, ref rb, length);
     }
 
-    /// <summary>Scales <paramref name="vector"/> to unit length in place; a zero vector (or one whose norm overflows) is left as it is.</summary>
+    /// <summary>
+    /// Scales <paramref name="vector"/> to unit length in place; a zero vector is left as it is. A finite vector whose
+    /// norm exceeds the float32 range is scaled in double precision, so it is normalised too.
+    /// </summary>
     /// <param name="vector">The vector.</param>
     public static void Normalize(Span<float> vector)
     {
@@ -92,6 +95,29 @@ public static class FloatKernels
                 vector[i] *= inverse;
             }
         }
+        else if (float.IsPositiveInfinity(norm))
+        {
+            // Finite components, norm beyond float32 (at most √n · 3.4e38, well inside double).
+            double wide = NormDouble(vector);
+            if (double.IsFinite(wide))
+            {
+                for (int i = 0; i < vector.Length; i++)
+                {
+                    vector[i] = (float)(vector[i] / wide);
+                }
+            }
+        }
+    }
+
+    private static double NormDouble(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (float x in vector)
+        {
+            double component = x;
+            sum += component * component;
+        }
+        return Math.Sqrt(sum);
     }
 
     /// <summary>Returns the Euclidean norm <c>√Σ aᵢ²</c> without intermediate overflow or underflow.</summary>

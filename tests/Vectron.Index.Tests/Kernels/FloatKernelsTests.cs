@@ -274,6 +274,7 @@ public sealed class FloatKernelsTests
     [InlineData(1f)]
     [InlineData(1e37f)]
     [InlineData(1e-30f)]
+    [InlineData(1e38f)] // components up to 2e38, norm beyond float32: scaled in double
     public void Normalize_GivesUnitLength_AtAnyScale_AndLeavesZeroAlone(float scale)
     {
         float[] vector = Filled(37, i => (i % 5 - 2) * scale);
@@ -284,6 +285,15 @@ public sealed class FloatKernelsTests
         float[] zero = new float[9];
         FloatKernels.Normalize(zero);
         Assert.All(zero, value => Assert.Equal(0f, value));
+    }
+
+    [Fact]
+    public void Normalize_OfTwoMaxValues_IsTheUnitDiagonal()
+    {
+        float[] vector = [float.MaxValue, float.MaxValue];
+        FloatKernels.Normalize(vector);
+        Assert.Equal(MathF.Sqrt(0.5f), vector[0], 6);
+        Assert.Equal(MathF.Sqrt(0.5f), vector[1], 6);
     }
 
     [Fact]
