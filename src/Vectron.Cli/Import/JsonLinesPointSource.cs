@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Vectron.Server.Model;
 
 namespace Vectron.Cli.Import;
 
@@ -138,7 +139,7 @@ internal sealed class JsonLinesPointSource : IPointSource
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Bad($"must be a JSON object with \"id\" and \"vector\", not {Kind(root)}");
+                throw Bad($"must be a JSON object with \"id\" and \"vector\", not {JsonKinds.Describe(root.ValueKind)}");
             }
 
             ulong numeric = 0;
@@ -160,7 +161,7 @@ internal sealed class JsonLinesPointSource : IPointSource
                     case "payload":
                         if (property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                         {
-                            throw Bad($"\"payload\" must be an object, not {Kind(property.Value)}");
+                            throw Bad($"\"payload\" must be an object, not {JsonKinds.Describe(property.Value.ValueKind)}");
                         }
 
                         payload = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.Clone();
@@ -208,7 +209,7 @@ internal sealed class JsonLinesPointSource : IPointSource
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw Bad($"\"vector\" must be an array of numbers, not {Kind(value)}");
+            throw Bad($"\"vector\" must be an array of numbers, not {JsonKinds.Describe(value.ValueKind)}");
         }
 
         int length = value.GetArrayLength();
@@ -228,7 +229,7 @@ internal sealed class JsonLinesPointSource : IPointSource
         {
             if (component.ValueKind != JsonValueKind.Number || !component.TryGetDouble(out double number))
             {
-                throw Bad($"\"vector\"[{i}] is {Kind(component)}, not a number");
+                throw Bad($"\"vector\"[{i}] is {JsonKinds.Describe(component.ValueKind)}, not a number");
             }
 
             float single = (float)number;
@@ -246,14 +247,4 @@ internal sealed class JsonLinesPointSource : IPointSource
     private InvalidDataException Bad(string problem) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{_path}, line {_lineNumber}: {problem}"));
 
-    private static string Kind(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => element.ValueKind.ToString(),
-    };
 }

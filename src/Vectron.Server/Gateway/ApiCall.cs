@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -96,7 +95,7 @@ public sealed class ApiCall
         {
             var kind = document.RootElement.ValueKind;
             document.Dispose();
-            throw new ApiException($"body: expected a JSON object, not {Describe(kind)}");
+            throw new ApiException($"body: expected a JSON object, not {JsonKinds.Describe(kind)}");
         }
         // Reading an unpaired surrogate escape (\ud800) throws wherever it happens later (a 500
         // here, a stopped Raft group in a shard's Apply): refuse it once, at the door.
@@ -166,17 +165,6 @@ public sealed class ApiCall
         await response.Body.WriteAsync(body, Aborted).ConfigureAwait(false);
     }
 
-    /// <summary>A JSON kind in words, for messages.</summary>
-    public static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString().ToLower(CultureInfo.InvariantCulture),
-    };
 
     private static string FirstSentence(string message)
     {

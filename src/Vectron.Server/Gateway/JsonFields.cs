@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vectron.Server.Model;
 
 namespace Vectron.Server.Gateway;
 
@@ -22,7 +23,7 @@ public static class JsonFields
         var value = Optional(parent, name);
         if (value is { } element && element.ValueKind != JsonValueKind.Object)
         {
-            throw ApiException.BadField(path, $"expected an object, not {ApiCall.Describe(element.ValueKind)}");
+            throw ApiException.BadField(path, $"expected an object, not {JsonKinds.Describe(element.ValueKind)}");
         }
         return value;
     }

@@ -93,7 +93,7 @@ internal static class FilterParser
     {
         if (json.ValueKind != JsonValueKind.Array)
         {
-            throw RequestException.At(path, "expected an array of point ids, got " + PointId.DescribeKind(json.ValueKind));
+            throw RequestException.At(path, "expected an array of point ids, got " + JsonKinds.Describe(json.ValueKind));
         }
 
         var ids = new List<PointId>(json.GetArrayLength());
@@ -126,7 +126,7 @@ internal static class FilterParser
 
                 return conditions;
             default:
-                throw RequestException.At(path, "expected a condition or an array of conditions, got " + PointId.DescribeKind(json.ValueKind));
+                throw RequestException.At(path, "expected a condition or an array of conditions, got " + JsonKinds.Describe(json.ValueKind));
         }
     }
 
@@ -143,7 +143,7 @@ internal static class FilterParser
                 case "conditions":
                     if (property.Value.ValueKind != JsonValueKind.Array)
                     {
-                        throw RequestException.At(at, "expected an array of conditions, got " + PointId.DescribeKind(property.Value.ValueKind));
+                        throw RequestException.At(at, "expected an array of conditions, got " + JsonKinds.Describe(property.Value.ValueKind));
                     }
 
                     conditions = ParseClause(property.Value, at);
@@ -453,6 +453,6 @@ internal static class FilterParser
     {
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => value.GetRawText(),
         JsonValueKind.String => "the string \"" + value.GetString() + "\"",
-        _ => PointId.DescribeKind(value.ValueKind),
+        _ => JsonKinds.Describe(value.ValueKind),
     };
 }

@@ -73,7 +73,7 @@ public sealed class PayloadSelector
 
                 return result ?? throw RequestException.At(path, "expected include or exclude");
             default:
-                throw RequestException.At(path, "expected a boolean, an array of keys, or an object with include or exclude, got " + PointId.DescribeKind(json.ValueKind));
+                throw RequestException.At(path, "expected a boolean, an array of keys, or an object with include or exclude, got " + JsonKinds.Describe(json.ValueKind));
         }
     }
 
@@ -179,7 +179,7 @@ public sealed class PayloadSelector
     {
         if (json.ValueKind != JsonValueKind.Array)
         {
-            throw RequestException.At(path, "expected an array of keys, got " + PointId.DescribeKind(json.ValueKind));
+            throw RequestException.At(path, "expected an array of keys, got " + JsonKinds.Describe(json.ValueKind));
         }
 
         var keys = new List<JsonPath>();
@@ -189,7 +189,7 @@ public sealed class PayloadSelector
             string at = $"{path}[{i}]";
             if (element.ValueKind != JsonValueKind.String)
             {
-                throw RequestException.At(at, "expected a string, got " + PointId.DescribeKind(element.ValueKind));
+                throw RequestException.At(at, "expected a string, got " + JsonKinds.Describe(element.ValueKind));
             }
 
             keys.Add(JsonPath.Parse(element.GetString()!, at));

@@ -97,7 +97,7 @@ public readonly record struct PointId : IComparable<PointId>
                 error = "expected an unsigned integer or a UUID string, got the string \"" + json.GetString() + "\"";
                 return false;
             default:
-                error = "expected an unsigned integer or a UUID string, got " + DescribeKind(json.ValueKind);
+                error = "expected an unsigned integer or a UUID string, got " + JsonKinds.Describe(json.ValueKind);
                 return false;
         }
     }
@@ -190,14 +190,4 @@ public readonly record struct PointId : IComparable<PointId>
         return hash;
     }
 
-    internal static string DescribeKind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }

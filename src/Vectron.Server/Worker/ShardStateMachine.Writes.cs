@@ -81,7 +81,7 @@ public sealed partial class ShardStateMachine
                     payloads[i] = payload.Clone();
                     break;
                 default:
-                    return ShardCommandResult.BadRequest($"points[{i}].payload: expected an object, got {PointId.DescribeKind(point.Payload.Value.ValueKind)}");
+                    return ShardCommandResult.BadRequest($"points[{i}].payload: expected an object, got {JsonKinds.Describe(point.Payload.Value.ValueKind)}");
             }
 
             float[] vector = (float[])point.Vector.Clone();
@@ -202,7 +202,7 @@ public sealed partial class ShardStateMachine
     {
         if (set.Payload.ValueKind != JsonValueKind.Object)
         {
-            return ShardCommandResult.BadRequest("payload: expected an object, got " + PointId.DescribeKind(set.Payload.ValueKind));
+            return ShardCommandResult.BadRequest("payload: expected an object, got " + JsonKinds.Describe(set.Payload.ValueKind));
         }
 
         JsonPath? key = null;
@@ -240,7 +240,7 @@ public sealed partial class ShardStateMachine
     {
         if (overwrite.Payload.ValueKind != JsonValueKind.Object)
         {
-            return ShardCommandResult.BadRequest("payload: expected an object, got " + PointId.DescribeKind(overwrite.Payload.ValueKind));
+            return ShardCommandResult.BadRequest("payload: expected an object, got " + JsonKinds.Describe(overwrite.Payload.ValueKind));
         }
 
         JsonElement payload = overwrite.Payload.Clone();
