@@ -111,6 +111,7 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
         var shard = (ShardStateMachine)node.Shard(collection.ShardGroups[0])!.Machine!;
         var bareOptions = shard.Options.ToHnswOptions() with { Seed = 1 };
         using var bare = IndexBuilder.Build(data.Base, bareOptions, options.BaselineThreads, out double bareBuildSeconds);
+        using var bareRunner = new QueryRunner(bare, data.Queries, K);
 
         var table = new ResultTable(output, "ef", "REST QPS", "p50 ms", "p99 ms", "p99/p50", "recall@10", "same shards QPS", "REST / same",
             "bare QPS", "bare recall", "REST / bare");
@@ -119,8 +120,7 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
             ("import", string.Create(CultureInfo.InvariantCulture, $"wait=true {waitRate:0} points/s; without wait {acknowledgedRate:0} points/s acknowledged, {appliedRate:0} points/s applied; indexed {indexSeconds:0.0} s later")));
         foreach (var row in rows)
         {
-            BareQps(bare, data, row.Ef, Math.Min(1, options.Seconds)); // warm-up
-            var (bareQps, bareRecall) = (BareQps(bare, data, row.Ef, options.Seconds), BareRecall(bare, data, row.Ef));
+            var (bareQps, bareRecall) = MeasureBare(bareRunner, data, row.Ef);
             table.WriteRow(row.Ef.ToString(CultureInfo.InvariantCulture), row.Qps.ToString("0", CultureInfo.InvariantCulture),
                 row.P50.ToString("0.00", CultureInfo.InvariantCulture), row.P99.ToString("0.00", CultureInfo.InvariantCulture),
                 (row.P99 / row.P50).ToString("0.0", CultureInfo.InvariantCulture),
@@ -131,61 +131,25 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
         }
     }
 
-    /// <summary>Queries/s of the bare index on the baseline threads, one query at a time per thread.</summary>
-    private double BareQps(HnswIndex index, Dataset data, int ef, double seconds)
-    {
-        var parameters = new SearchParameters { Ef = ef };
-        return ClosedLoopQps(seconds, () =>
-        {
-            var hits = new SearchHit[K];
-            return q => index.Search(data.Queries.Row(q % data.Queries.Rows), K, hits, parameters);
-        });
-    }
-
     /// <summary>
-    /// Runs one query after another on each of the baseline threads for <paramref name="seconds"/>; each thread makes
-    /// its query function (and its buffers) once. Returns queries/s over all threads.
+    /// Recall of the bare index (one pass over the queries, as <c>bench ann</c> computes it) and its queries/s on the
+    /// baseline threads, one query at a time per thread, after a warm-up pass.
     /// </summary>
-    private double ClosedLoopQps(double seconds, Func<Action<int>> makeQuery)
+    private (double Qps, double Recall) MeasureBare(QueryRunner runner, Dataset data, int ef)
     {
-        long next = 0, done = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-        var clock = Stopwatch.StartNew();
-        var threads = Enumerable.Range(0, options.BaselineThreads).Select(_ => new Thread(() =>
-        {
-            var query = makeQuery();
-            while (Stopwatch.GetTimestamp() < deadline)
-            {
-                query((int)(Interlocked.Increment(ref next) & int.MaxValue));
-                Interlocked.Increment(ref done);
-            }
-        })).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
-        return done / clock.Elapsed.TotalSeconds;
-    }
-
-    private static double BareRecall(HnswIndex index, Dataset data, int ef)
-    {
-        var hits = new SearchHit[K];
         var parameters = new SearchParameters { Ef = ef };
-        double found = 0;
-        for (int q = 0; q < data.Queries.Rows; q++)
+        var ids = new DenseMatrix<int>(runner.QueryCount, K);
+        runner.RunSequential(runner.QueryCount, parameters, ids, latencies: null);
+        runner.RunParallel(runner.QueryCount, options.BaselineThreads, parameters); // warm-up
+        long queries = 0;
+        var clock = Stopwatch.StartNew();
+        do
         {
-            int count = index.Search(data.Queries.Row(q), K, hits, parameters);
-            var truth = data.GroundTruth.Row(q)[..K];
-            for (int i = 0; i < count; i++)
-            {
-                found += truth.Contains((int)hits[i].Key) ? 1 : 0;
-            }
+            runner.RunParallel(runner.QueryCount, options.BaselineThreads, parameters);
+            queries += runner.QueryCount;
         }
-        return found / (K * (double)data.Queries.Rows);
+        while (clock.Elapsed.TotalSeconds < options.Seconds);
+        return (queries / clock.Elapsed.TotalSeconds, Recall.AtK(ids, data.GroundTruth, K));
     }
 
     private async Task<(double Qps, double P50, double P99, double Recall)> RestSearchAsync(HttpClient client, Dataset data, int ef)
@@ -234,18 +198,25 @@ internal sealed class RestBenchCommand(RestBenchOptions options, TextWriter outp
     private double InProcessQps(VectronNode node, CollectionRecord collection, Dataset data, int ef, double seconds)
     {
         var shards = collection.ShardGroups.Select(group => (ShardStateMachine)node.Shard(group)!.Machine!).ToArray();
-        return ClosedLoopQps(seconds, () => q =>
+        using var workers = new WorkerGroup(options.BaselineThreads);
+        long queries = 0;
+        var clock = Stopwatch.StartNew();
+        do
         {
-            var request = new ShardSearch { Vector = data.Queries.Row(q % data.Queries.Rows).ToArray(), Limit = K, Ef = ef };
-            var lists = new IReadOnlyList<ScoredPoint>[shards.Length];
-            for (int s = 0; s < shards.Length; s++)
+            workers.Run(data.Queries.Rows, (q, _) =>
             {
-                lists[s] = shards[s].Search(request);
-            }
-            // The gateway's merge: best first (smallest distance for Euclid, largest score otherwise).
-            var merged = lists.SelectMany(list => list);
-            _ = (data.Metric == DistanceMetric.L2 ? merged.OrderBy(hit => hit.Score) : merged.OrderByDescending(hit => hit.Score)).Take(K).Count();
-        });
+                var request = new ShardSearch { Vector = data.Queries.Row(q).ToArray(), Limit = K, Ef = ef };
+                var lists = new IReadOnlyList<ScoredPoint>[shards.Length];
+                for (int s = 0; s < shards.Length; s++)
+                {
+                    lists[s] = shards[s].Search(request);
+                }
+                ShardHits.Merge(lists, collection.Config.Distance, 0, K, null);
+            });
+            queries += data.Queries.Rows;
+        }
+        while (clock.Elapsed.TotalSeconds < seconds);
+        return queries / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<JsonDocument> PostAsync(HttpClient client, byte[] body)

@@ -133,35 +133,7 @@ internal sealed class SearchEndpoints(CollectionRouter collections)
         };
         // The barrier ran above; the shard reads themselves need no second one.
         var perShard = await collections.ReadAllAsync(collection, ReadMode.Any, (shard, _) => shard.Search(shardSearch), cancellationToken).ConfigureAwait(false);
-        return Merge(perShard, collection.Config.Distance, request.Offset, request.Limit, request.ById);
-    }
-
-    /// <summary>Merges per-shard top lists: best first (largest score, or smallest for Euclid; ties by id), skips the offset, takes the limit.</summary>
-    public static List<ScoredPoint> Merge(IReadOnlyList<IReadOnlyList<ScoredPoint>> perShard, VectorDistance distance, int offset, int limit, PointId? exclude)
-    {
-        ArgumentNullException.ThrowIfNull(perShard);
-        var all = new List<ScoredPoint>();
-        foreach (var hits in perShard)
-        {
-            foreach (var hit in hits)
-            {
-                if (exclude is null || hit.Id != exclude.Value)
-                {
-                    all.Add(hit);
-                }
-            }
-        }
-        bool ascending = distance == VectorDistance.Euclid;
-        all.Sort((a, b) =>
-        {
-            int byScore = ascending ? a.Score.CompareTo(b.Score) : b.Score.CompareTo(a.Score);
-            return byScore != 0 ? byScore : a.Id.CompareTo(b.Id);
-        });
-        if (offset >= all.Count)
-        {
-            return [];
-        }
-        return all.GetRange(offset, Math.Min(limit, all.Count - offset));
+        return ShardHits.Merge(perShard, collection.Config.Distance, request.Offset, request.Limit, request.ById);
     }
 
     private static void WriteHits(Utf8JsonWriter writer, List<ScoredPoint> hits)
