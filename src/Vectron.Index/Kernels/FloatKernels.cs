@@ -98,7 +98,7 @@ public static class FloatKernels
         else if (float.IsPositiveInfinity(norm))
         {
             // Finite components, norm beyond float32 (at most √n · 3.4e38, well inside double).
-            double wide = NormDouble(vector);
+            double wide = NormDouble(ref MemoryMarshal.GetReference(vector), (nuint)vector.Length);
             if (double.IsFinite(wide))
             {
                 for (int i = 0; i < vector.Length; i++)
@@ -107,17 +107,6 @@ public static class FloatKernels
                 }
             }
         }
-    }
-
-    private static double NormDouble(ReadOnlySpan<float> vector)
-    {
-        double sum = 0;
-        foreach (float x in vector)
-        {
-            double component = x;
-            sum += component * component;
-        }
-        return Math.Sqrt(sum);
     }
 
     /// <summary>Returns the Euclidean norm <c>√Σ aᵢ²</c> without intermediate overflow or underflow.</summary>
@@ -132,7 +121,7 @@ public static class FloatKernels
             return MathF.Sqrt(squared);
         }
 
-        return NormDouble(ref ra, (nuint)a.Length);
+        return (float)NormDouble(ref ra, (nuint)a.Length);
     }
 
     /// <summary>Squared Euclidean distance over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
@@ -641,7 +630,7 @@ public static class FloatKernels
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float NormDouble(ref float a, nuint length)
+    private static double NormDouble(ref float a, nuint length)
     {
         double sum = 0;
         for (nuint i = 0; i < length; i++)
@@ -650,7 +639,7 @@ public static class FloatKernels
             sum += x * x;
         }
 
-        return (float)Math.Sqrt(sum);
+        return Math.Sqrt(sum);
     }
 
     [DoesNotReturn]
