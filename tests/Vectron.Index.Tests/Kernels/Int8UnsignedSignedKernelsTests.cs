@@ -165,6 +165,11 @@ public sealed class Int8UnsignedSignedKernelsTests
     {
         yield return ("span API", 0, int.MaxValue, true, (a, oa, b, ob, n) => Int8Kernels.DotUnsignedSigned(a.AsSpan(oa, n), b.AsSpan(ob, n)));
         yield return ("ref API", 0, int.MaxValue, true, (a, oa, b, ob, n) => Int8Kernels.DotUnsignedSigned(ref a[oa], ref b[ob], n));
+        if (Vector512.IsHardwareAccelerated && AvxVnni.IsSupported)
+        {
+            yield return ("Vector512 loads, AVX-VNNI", 32, int.MaxValue, false, (a, oa, b, ob, n) => Int8Kernels.DotUnsignedSignedVector512Vnni(ref a[oa], ref b[ob], (nuint)n));
+        }
+
         if (Vector256.IsHardwareAccelerated && AvxVnni.IsSupported)
         {
             yield return ("Vector256 AVX-VNNI", 32, int.MaxValue, false, (a, oa, b, ob, n) => Int8Kernels.DotUnsignedSignedVector256Vnni(ref a[oa], ref b[ob], (nuint)n));
