@@ -12,7 +12,10 @@ namespace Vectron.Benchmarks;
 /// Distance kernels against <see cref="TensorPrimitives"/>, and int8 against float32, per dimension.
 /// Ratios compare rows of one category with the row marked as its baseline:
 /// in Distance, Dot and Cosine the baseline is TensorPrimitives, so below 1 means ours is faster;
-/// in Int8Dot and Int8L2 it is our float32 kernel, so the ratio is int8 time over float32 time.
+/// in Int8Dot and Int8L2 it is our float32 kernel, so the ratio is int8 time over float32 time
+/// (Int8Dot has both the signed dot and the unsigned-by-signed one the index traverses with); in
+/// Int8DotUnsignedSignedWidths it is the 512-bit widening loop, beside the other widths the
+/// unsigned-by-signed dispatch can take.
 /// </summary>
 /// <remarks>
 /// The vectors are 64-byte aligned, as the index stores them: unaligned inputs cost both libraries

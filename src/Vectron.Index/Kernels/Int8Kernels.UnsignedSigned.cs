@@ -38,11 +38,12 @@ public static partial class Int8Kernels
 
     // AVX-VNNI first even where AVX-512 is accelerated: .NET 10 has no 512-bit vpdpbusd for CPUs
     // without AVX10, but 512-bit loads split into two 256-bit vpdpbusd measured faster than both the
-    // 512-bit widening loop and 256-bit loads (docs/benchmarks.md, "Distance kernels").
+    // 512-bit widening loop and 256-bit loads from 384 elements on, level at 256, and slower at 128
+    // (docs/benchmarks.md, "Distance kernels"); below 256 the 256-bit loads are used.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int DotUnsignedSignedBlock(ref byte a, ref sbyte b, nuint length)
     {
-        if (Vector512.IsHardwareAccelerated && AvxVnni.IsSupported && length >= 32)
+        if (Vector512.IsHardwareAccelerated && AvxVnni.IsSupported && length >= 256)
         {
             return DotUnsignedSignedVector512Vnni(ref a, ref b, length);
         }
