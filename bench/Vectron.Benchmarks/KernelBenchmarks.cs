@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Vectron.Index.Kernels;
@@ -10,7 +12,10 @@ namespace Vectron.Benchmarks;
 /// Distance kernels against <see cref="TensorPrimitives"/>, and int8 against float32, per dimension.
 /// Ratios compare rows of one category with the row marked as its baseline:
 /// in Distance, Dot and Cosine the baseline is TensorPrimitives, so below 1 means ours is faster;
-/// in Int8Dot and Int8L2 it is our float32 kernel, so the ratio is int8 time over float32 time.
+/// in Int8Dot and Int8L2 it is our float32 kernel, so the ratio is int8 time over float32 time
+/// (Int8Dot has both the signed dot and the unsigned-by-signed one the index traverses with); in
+/// Int8DotUnsignedSignedWidths it is the 512-bit widening loop, beside the other widths the
+/// unsigned-by-signed dispatch can take.
 /// </summary>
 /// <remarks>
 /// The vectors are 64-byte aligned, as the index stores them: unaligned inputs cost both libraries
@@ -30,6 +35,7 @@ public unsafe class KernelBenchmarks
     private float* _b;
     private sbyte* _codesA;
     private sbyte* _codesB;
+    private byte* _offsetCodesA;
 
     [Params(128, 768)]
     public int Dimension { get; set; }
@@ -42,6 +48,9 @@ public unsafe class KernelBenchmarks
 
     private ReadOnlySpan<sbyte> CodesB => new(_codesB, Dimension);
 
+    // CodesA in offset binary (+ 128), as the index prepares a query once per search.
+    private ReadOnlySpan<byte> OffsetCodesA => new(_offsetCodesA, Dimension);
+
     [GlobalSetup]
     public void Setup()
     {
@@ -49,6 +58,7 @@ public unsafe class KernelBenchmarks
         _b = (float*)NativeMemory.AlignedAlloc((nuint)(Dimension * sizeof(float)), 64);
         _codesA = (sbyte*)NativeMemory.AlignedAlloc((nuint)Dimension, 64);
         _codesB = (sbyte*)NativeMemory.AlignedAlloc((nuint)Dimension, 64);
+        _offsetCodesA = (byte*)NativeMemory.AlignedAlloc((nuint)Dimension, 64);
         var random = new Random(Seed);
         for (int i = 0; i < Dimension; i++)
         {
@@ -56,6 +66,7 @@ public unsafe class KernelBenchmarks
             _b[i] = (random.NextSingle() * 2) - 1;
             _codesA[i] = (sbyte)random.Next(-127, 128);
             _codesB[i] = (sbyte)random.Next(-127, 128);
+            _offsetCodesA[i] = (byte)(_codesA[i] + 128);
         }
     }
 
@@ -66,8 +77,10 @@ public unsafe class KernelBenchmarks
         NativeMemory.AlignedFree(_b);
         NativeMemory.AlignedFree(_codesA);
         NativeMemory.AlignedFree(_codesB);
+        NativeMemory.AlignedFree(_offsetCodesA);
         _a = _b = null;
         _codesA = _codesB = null;
+        _offsetCodesA = null;
     }
 
     // TensorPrimitives has no squared distance: its Distance is √Σ(aᵢ − bᵢ)², so ours takes the
@@ -103,6 +116,41 @@ public unsafe class KernelBenchmarks
     [Benchmark]
     [BenchmarkCategory("Int8Dot")]
     public int Int8_Dot() => Int8Kernels.Dot(CodesA, CodesB);
+
+    // What the index's dot and cosine traversal calls: the query prepared once in offset binary.
+    [Benchmark]
+    [BenchmarkCategory("Int8Dot")]
+    public int Int8_DotUnsignedSigned() => Int8Kernels.DotUnsignedSigned(OffsetCodesA, CodesB);
+
+    // The widths behind DotUnsignedSigned's dispatch, side by side (NA where the CPU or the
+    // environment, e.g. DOTNET_EnableAVX512=0, lacks the instructions).
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Int8DotUnsignedSignedWidths")]
+    public int DotUnsignedSigned_Vector512() =>
+        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported
+            ? Int8Kernels.DotUnsignedSignedVector512(ref *_offsetCodesA, ref *_codesB, (nuint)Dimension)
+            : throw new NotSupportedException("Vector512 with AVX-512BW is not available.");
+
+    [Benchmark]
+    [BenchmarkCategory("Int8DotUnsignedSignedWidths")]
+    public int DotUnsignedSigned_Vector512Vnni() =>
+        Vector512.IsHardwareAccelerated && AvxVnni.IsSupported
+            ? Int8Kernels.DotUnsignedSignedVector512Vnni(ref *_offsetCodesA, ref *_codesB, (nuint)Dimension)
+            : throw new NotSupportedException("Vector512 with AVX-VNNI is not available.");
+
+    [Benchmark]
+    [BenchmarkCategory("Int8DotUnsignedSignedWidths")]
+    public int DotUnsignedSigned_Vector256Vnni() =>
+        AvxVnni.IsSupported
+            ? Int8Kernels.DotUnsignedSignedVector256Vnni(ref *_offsetCodesA, ref *_codesB, (nuint)Dimension)
+            : throw new NotSupportedException("AVX-VNNI is not available.");
+
+    [Benchmark]
+    [BenchmarkCategory("Int8DotUnsignedSignedWidths")]
+    public int DotUnsignedSigned_Vector256() =>
+        Avx2.IsSupported
+            ? Int8Kernels.DotUnsignedSignedVector256(ref *_offsetCodesA, ref *_codesB, (nuint)Dimension)
+            : throw new NotSupportedException("AVX2 is not available.");
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Int8L2")]

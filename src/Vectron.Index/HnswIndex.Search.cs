@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Vectron.Index.Kernels;
 using Vectron.Index.Memory;
 using Vectron.Index.Quantization;
@@ -95,19 +96,21 @@ public sealed partial class HnswIndex
                 return CopyResults(context.Results, k, destination);
             }
 
-            int codeSum = quantized.Quantizer.EncodeQuery(context.Query.Span, context.QueryCodes.Span);
             // Traverse with max(ef, k × oversampling) candidates and rescore all of them: the float32
             // pass costs a few hundred distances at most, and rescoring only the best k × oversampling
             // by code distance caps recall where codes are coarse (25-d GloVe plateaued at 0.988).
             int candidates = Math.Max(ef, (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling)));
             if (TMetric.Metric == DistanceMetric.L2)
             {
+                quantized.Quantizer.EncodeQuery(context.Query.Span, context.QueryCodes.Span);
                 var space = new Int8L2Space(quantized, context.QueryCodes, _dimension);
                 SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
             }
             else
             {
                 float bias = TMetric.Metric == DistanceMetric.Cosine ? 1f : 0f;
+                // Offset binary, once per search: the node's share of the offset is in its correction.
+                int codeSum = quantized.Quantizer.EncodeQueryOffsetBinary(context.Query.Span, MemoryMarshal.AsBytes(context.QueryCodes.Span));
                 var space = new Int8DotSpace(quantized, context.QueryCodes, quantized.Quantizer.Correction(codeSum), _dimension, bias);
                 SearchQuantized(ref space, context, entry, candidates, filter, nodeCount);
             }

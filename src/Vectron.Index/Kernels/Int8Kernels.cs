@@ -15,7 +15,7 @@ namespace Vectron.Index.Kernels;
 /// <see cref="int"/>, which it always does up to 33,025 elements. A result beyond the int range
 /// saturates at <see cref="int.MaxValue"/> or <see cref="int.MinValue"/> instead of wrapping.
 /// </remarks>
-public static class Int8Kernels
+public static partial class Int8Kernels
 {
     // The SIMD paths sum one block of at most this many elements in 32-bit lanes, whose bounds are
     // proved below for this length; longer inputs are split into blocks and summed in 64 bits.

@@ -56,6 +56,19 @@ internal static class ScalarReference
         return sum;
     }
 
+    /// <summary>Dot product of unsigned and signed bytes, summed in 64 bits.</summary>
+    public static long Int8DotUnsignedSigned(ReadOnlySpan<byte> a, ReadOnlySpan<sbyte> b)
+    {
+        CheckLengths(a.Length, b.Length);
+        long sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
     /// <summary>Int8 squared Euclidean distance, summed in 64 bits.</summary>
     public static long Int8SquaredL2(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
     {

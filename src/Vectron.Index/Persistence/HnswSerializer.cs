@@ -92,7 +92,7 @@ internal static class HnswSerializer
             BinaryPrimitives.WriteDoubleLittleEndian(q[24..], quantized.CalibrationInnerFraction);
             section.Write(q);
             WriteRows(section, quantized.Codes, nodes);
-            WriteRows(section, quantized.Corrections, nodes);
+            WriteFileCorrections(section, quantized, nodes);
             section.End();
         }
 
@@ -224,7 +224,7 @@ internal static class HnswSerializer
             quantized = new QuantizedVectors(
                 quantizer, dimension, nodes, BinaryPrimitives.ReadDoubleLittleEndian(q[16..]), BinaryPrimitives.ReadDoubleLittleEndian(q[24..]));
             ReadRows(reader, quantized.Codes, nodes);
-            ReadRows(reader, quantized.Corrections, nodes);
+            ReadFileCorrections(reader, quantized, nodes);
         }
 
         reader.EndSection();
@@ -284,6 +284,56 @@ internal static class HnswSerializer
         if (nodes == 0 ? entryNode != -1 : (uint)entryNode >= (uint)nodes || index.Levels.Row(entryNode) != entryLevel)
         {
             throw new InvalidDataException($"Entry point {entryNode} at level {entryLevel} is not a node of that level.");
+        }
+    }
+
+    // The file keeps the format-1 meaning of a node's correction, t = m·s·Σc
+    // (ScalarQuantizer.Correction); in memory a node carries t − 128·s²·Σc for the offset-binary dot
+    // kernel (NodeCorrection). Both come from Σc of the codes, so writing recomputes t, and reading
+    // checks the stored t against the codes (a mismatch means a buggy writer) and derives the
+    // in-memory value. Files written before the offset-binary kernel load unchanged.
+    private static void WriteFileCorrections(SectionWriter section, QuantizedVectors quantized, int nodes)
+    {
+        Span<byte> buffer = stackalloc byte[256 * sizeof(float)];
+        int filled = 0;
+        for (int node = 0; node < nodes; node++)
+        {
+            float correction = quantized.Quantizer.Correction(ScalarQuantizer.CodeSum(quantized.Codes.RowSpan(node)));
+            BinaryPrimitives.WriteSingleLittleEndian(buffer[filled..], correction);
+            filled += sizeof(float);
+            if (filled == buffer.Length)
+            {
+                section.Write(buffer);
+                filled = 0;
+            }
+        }
+
+        section.Write(buffer[..filled]);
+    }
+
+    private static void ReadFileCorrections(SectionReader reader, QuantizedVectors quantized, int nodes)
+    {
+        quantized.Corrections.EnsureCapacity(nodes);
+        Span<byte> buffer = stackalloc byte[256 * sizeof(float)];
+        for (int first = 0; first < nodes; first += 256)
+        {
+            int count = Math.Min(256, nodes - first);
+            Span<byte> chunk = buffer[..(count * sizeof(float))];
+            reader.Read(chunk);
+            for (int i = 0; i < count; i++)
+            {
+                int node = first + i;
+                int codeSum = ScalarQuantizer.CodeSum(quantized.Codes.RowSpan(node));
+                float stored = BinaryPrimitives.ReadSingleLittleEndian(chunk[(i * sizeof(float))..]);
+                float expected = quantized.Quantizer.Correction(codeSum);
+                if (BitConverter.SingleToInt32Bits(stored) != BitConverter.SingleToInt32Bits(expected))
+                {
+                    throw new InvalidDataException(
+                        $"Section QUNT: node {node}'s dot correction is {stored}, but its codes (sum {codeSum}) give {expected}.");
+                }
+
+                quantized.Corrections.Row(node) = quantized.Quantizer.NodeCorrection(codeSum);
+            }
         }
     }
 

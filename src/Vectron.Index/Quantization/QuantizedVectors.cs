@@ -30,6 +30,7 @@ internal sealed class QuantizedVectors
 
     public RowStore<sbyte> Codes { get; }
 
+    /// <summary>Per node, <see cref="ScalarQuantizer.NodeCorrection"/> of its codes.</summary>
     public RowStore<float> Corrections { get; }
 
     /// <summary>Fraction of the calibration sample outside the range (what clipping looks like without drift).</summary>
@@ -48,7 +49,7 @@ internal sealed class QuantizedVectors
     public void Encode(int node, ReadOnlySpan<float> vector, bool countForDrift)
     {
         EncodeStatistics statistics = Quantizer.Encode(vector, Codes.RowSpan(node));
-        Corrections.Row(node) = Quantizer.Correction(statistics.CodeSum);
+        Corrections.Row(node) = Quantizer.NodeCorrection(statistics.CodeSum);
         if (countForDrift)
         {
             Interlocked.Increment(ref _vectors);

@@ -126,7 +126,46 @@ internal sealed class ScalarQuantizer
     /// Encodes a query (no statistics but the code sum), vectorised: it runs once per search.
     /// Same codes as <see cref="Encode"/>: round half to even, then clamp to ±127.
     /// </summary>
-    public int EncodeQuery(ReadOnlySpan<float> values, Span<sbyte> codes)
+    public int EncodeQuery(ReadOnlySpan<float> values, Span<sbyte> codes) => EncodeQuery(values, codes, 0);
+
+    /// <summary>
+    /// Encodes a query for the dot-product kernel: the codes of <see cref="EncodeQuery(ReadOnlySpan{float}, Span{sbyte})"/>
+    /// in offset binary, <c>code + 128</c> as an unsigned byte (docs/quantization.md). Returns the sum
+    /// of the signed codes.
+    /// </summary>
+    public int EncodeQueryOffsetBinary(ReadOnlySpan<float> values, Span<byte> codes) =>
+        EncodeQuery(values, MemoryMarshal.Cast<byte, sbyte>(codes), sbyte.MinValue);
+
+    /// <summary>Sum of a code vector, the <c>Σ cᵢ</c> of the corrections.</summary>
+    public static int CodeSum(ReadOnlySpan<sbyte> codes)
+    {
+        int i = 0;
+        int sum = 0;
+        if (Vector128.IsHardwareAccelerated && codes.Length >= 16)
+        {
+            // An int32 lane gains at most 4 · 128 per 16 codes, so it cannot overflow below 2²⁶ codes.
+            Vector128<int> sums = Vector128<int>.Zero;
+            ref sbyte source = ref MemoryMarshal.GetReference(codes);
+            for (; i + 16 <= codes.Length; i += 16)
+            {
+                (Vector128<short> low, Vector128<short> high) = Vector128.Widen(Vector128.LoadUnsafe(ref source, (nuint)i));
+                (Vector128<int> lower, Vector128<int> upper) = Vector128.Widen(low + high);
+                sums += lower + upper;
+            }
+
+            sum = Vector128.Sum(sums);
+        }
+
+        for (; i < codes.Length; i++)
+        {
+            sum += codes[i];
+        }
+
+        return sum;
+    }
+
+    // flip is XORed into every code byte: 0 for plain codes, −128 (0x80) for offset binary.
+    private int EncodeQuery(ReadOnlySpan<float> values, Span<sbyte> codes, sbyte flip)
     {
         if (codes.Length < values.Length)
         {
@@ -150,7 +189,7 @@ internal sealed class ScalarQuantizer
                 Vector256<int> high = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round((Vector256.LoadUnsafe(ref source, (nuint)(i + 8)) - offset) * inverse), min), max));
                 sums += low + high;
                 Vector256<short> narrow = Vector256.Narrow(low, high);
-                Vector128<sbyte> packed = Vector128.Narrow(narrow.GetLower(), narrow.GetUpper());
+                Vector128<sbyte> packed = Vector128.Narrow(narrow.GetLower(), narrow.GetUpper()) ^ Vector128.Create(flip);
                 packed.StoreUnsafe(ref target, (nuint)i);
             }
 
@@ -160,7 +199,7 @@ internal sealed class ScalarQuantizer
         for (; i < values.Length; i++)
         {
             int code = (int)Math.Clamp(MathF.Round((values[i] - Offset) * InverseScale), -MaxCode, MaxCode);
-            codes[i] = (sbyte)code;
+            codes[i] = (sbyte)((sbyte)code ^ flip);
             sum += code;
         }
 
@@ -180,7 +219,14 @@ internal sealed class ScalarQuantizer
     /// The per-vector term of the dot product of dequantized vectors, <c>Offset · Scale · Σ codes</c>
     /// (docs/quantization.md, equation 2).
     /// </summary>
+    /// <remarks>The query's correction, and what the index file stores per node.</remarks>
     public float Correction(int codeSum) => (float)((double)Offset * Scale * codeSum);
+
+    /// <summary>
+    /// The correction a stored node carries in memory for the offset-binary dot kernel,
+    /// <c>Offset · Scale · Σ codes − 128 · Scale² · Σ codes</c> (docs/quantization.md, equation 3).
+    /// </summary>
+    public float NodeCorrection(int codeSum) => (float)((double)Scale * codeSum * (Offset - (128.0 * Scale)));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowCodesTooShort() => throw new ArgumentException("The code buffer is shorter than the values.");

@@ -96,7 +96,8 @@ internal readonly struct Int8L2Space : IDistanceSpace
 
 /// <summary>
 /// Quantized query against int8 codes, for dot and cosine: <c>bias − (x·y)</c> with the dot product of
-/// the dequantized vectors recovered exactly from the integer dot product (see docs/quantization.md).
+/// the dequantized vectors recovered exactly from the integer dot product of the offset-binary query
+/// codes and the node's codes (see docs/quantization.md, equation 3).
 /// </summary>
 internal readonly struct Int8DotSpace : IDistanceSpace
 {
@@ -108,16 +109,21 @@ internal readonly struct Int8DotSpace : IDistanceSpace
     private readonly float _scaleSquared;
     private readonly float _constant;
 
-    public Int8DotSpace(QuantizedVectors quantized, AlignedBuffer<sbyte> queryCodes, float queryCorrection, int dimension, float bias)
+    /// <param name="quantized">The codes and their corrections.</param>
+    /// <param name="offsetQueryCodes">The query's codes in offset binary (<c>qᵢ + 128</c>, read as bytes), from <see cref="ScalarQuantizer.EncodeQueryOffsetBinary"/>.</param>
+    /// <param name="queryCorrection"><see cref="ScalarQuantizer.Correction"/> of the query's signed code sum.</param>
+    /// <param name="dimension">The dimension.</param>
+    /// <param name="bias">1 for cosine, 0 for dot.</param>
+    public Int8DotSpace(QuantizedVectors quantized, AlignedBuffer<sbyte> offsetQueryCodes, float queryCorrection, int dimension, float bias)
     {
         _codes = quantized.Codes.View();
         _corrections = quantized.Corrections.View();
-        _query = queryCodes.Array;
-        _queryStart = queryCodes.Start;
+        _query = offsetQueryCodes.Array;
+        _queryStart = offsetQueryCodes.Start;
         _dimension = dimension;
         ScalarQuantizer q = quantized.Quantizer;
         _scaleSquared = q.Scale * q.Scale;
-        // bias − (d·m² + t_q + t_c + s²·Σqc) = (bias − d·m² − t_q) − t_c − s²·Σqc
+        // bias − (d·m² + t_q + t'_c + s²·Σ(q + 128)c) = (bias − d·m² − t_q) − t'_c − s²·Σ(q + 128)c
         _constant = bias - (dimension * q.Offset * q.Offset) - queryCorrection;
     }
 
@@ -126,7 +132,8 @@ internal readonly struct Int8DotSpace : IDistanceSpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(int node) =>
         _constant - _corrections.Row(node)
-        - (_scaleSquared * Int8Kernels.Dot(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), _queryStart), ref _codes.Row(node), _dimension));
+        - (_scaleSquared * Int8Kernels.DotUnsignedSigned(
+            ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), _queryStart)), ref _codes.Row(node), _dimension));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int node)

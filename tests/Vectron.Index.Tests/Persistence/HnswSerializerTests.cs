@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using Vectron.Index.Quantization;
 using Vectron.Index.Tests.Support;
 
 namespace Vectron.Index.Tests.Persistence;
@@ -91,6 +93,48 @@ public sealed class HnswSerializerTests
     }
 
     [Fact]
+    public void Int8File_StoresTheFormatOneCorrections_AndLoadsTheKernelsCorrections()
+    {
+        byte[] bytes = SaveSample(QuantizationKind.Int8, out HnswIndex original, out _);
+        using HnswIndex loaded = HnswIndex.Load(new MemoryStream(bytes));
+        (int payload, long length) = FindSection(bytes, "QUNT");
+        QuantizedVectors quantized = loaded.Quantized!;
+        ScalarQuantizer q = quantized.Quantizer;
+        int nodes = loaded.NodeCount;
+        int corrections = payload + 32 + (nodes * 12);
+        Assert.Equal(length, 32 + (nodes * 12) + (nodes * 4));
+        for (int node = 0; node < nodes; node++)
+        {
+            int codeSum = ScalarQuantizer.CodeSum(quantized.Codes.RowSpan(node));
+            // The file keeps m·s·Σc, as format 1 always has; memory holds the offset-binary kernel's value.
+            Assert.Equal(q.Correction(codeSum), BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(corrections + (node * 4))));
+            Assert.Equal(q.NodeCorrection(codeSum), quantized.Corrections.Row(node));
+            Assert.Equal(original.Quantized!.Corrections.Row(node), quantized.Corrections.Row(node));
+        }
+
+        original.Dispose();
+    }
+
+    [Fact]
+    public void Int8File_WhoseCorrectionDisagreesWithItsCodes_IsRejected_NamingTheNode()
+    {
+        byte[] bytes = SaveSample(QuantizationKind.Int8, out HnswIndex original, out _);
+        int nodes = original.NodeCount;
+        original.Dispose();
+        (int payload, long length) = FindSection(bytes, "QUNT");
+        int corrections = payload + 32 + (nodes * 12);
+        // Node 7's correction changes and the section checksum is rewritten to match: only the
+        // consistency check between codes and corrections can catch it.
+        Span<byte> correction = bytes.AsSpan(corrections + (7 * 4), 4);
+        BinaryPrimitives.WriteSingleLittleEndian(correction, BinaryPrimitives.ReadSingleLittleEndian(correction) + 0.5f);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(payload + (int)length), Checksums.Crc32C.Compute(bytes.AsSpan(payload, (int)length)));
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => HnswIndex.Load(new MemoryStream(bytes)));
+
+        Assert.Contains("node 7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EmptyIndex_RoundTrips()
     {
         using var index = new HnswIndex(new HnswOptions { Dimension = 3 });
@@ -100,5 +144,24 @@ public sealed class HnswSerializerTests
         using HnswIndex loaded = HnswIndex.Load(stream);
         Assert.Equal(0, loaded.Count);
         Assert.Empty(loaded.Search([1f, 2f, 3f], 5));
+    }
+
+    /// <summary>Walks the section frames after the 64-byte header; returns the payload offset and length of <paramref name="tag"/>.</summary>
+    private static (int Payload, long Length) FindSection(byte[] bytes, string tag)
+    {
+        int position = 64;
+        while (position < bytes.Length)
+        {
+            string current = System.Text.Encoding.ASCII.GetString(bytes, position, 4);
+            long length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(position + 4));
+            if (current == tag)
+            {
+                return (position + 12, length);
+            }
+
+            position += 12 + (int)length + 4;
+        }
+
+        throw new InvalidOperationException($"No section {tag}.");
     }
 }

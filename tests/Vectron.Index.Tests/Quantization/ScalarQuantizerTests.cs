@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Vectron.Index.Quantization;
 using Vectron.Index.Tests.Support;
 
@@ -63,6 +64,26 @@ public sealed class ScalarQuantizerTests
             int sum = quantizer.EncodeQuery(values, actual);
             Assert.True(expected.AsSpan().SequenceEqual(actual), $"seed {seed}, length {length}: codes differ");
             Assert.Equal(statistics.CodeSum, sum);
+
+            var offsetBinary = new byte[length];
+            Assert.Equal(statistics.CodeSum, quantizer.EncodeQueryOffsetBinary(values, offsetBinary));
+            for (int i = 0; i < length; i++)
+            {
+                Assert.True(offsetBinary[i] == expected[i] + 128, $"seed {seed}, length {length}, element {i}: code {expected[i]} in offset binary is {offsetBinary[i]}");
+            }
+
+            Assert.Equal(statistics.CodeSum, ScalarQuantizer.CodeSum(expected));
+        }
+    }
+
+    [Fact]
+    public void CodeSum_IsExact_ForExtremeCodes_AtTheLargestDimension()
+    {
+        foreach (sbyte value in new[] { sbyte.MinValue, (sbyte)-ScalarQuantizer.MaxCode, sbyte.MaxValue })
+        {
+            sbyte[] codes = Enumerable.Repeat(value, 65_536).ToArray();
+            Assert.Equal(value * 65_536, ScalarQuantizer.CodeSum(codes));
+            Assert.Equal(value * 65_535, ScalarQuantizer.CodeSum(codes.AsSpan(1)));
         }
     }
 
@@ -136,6 +157,8 @@ public sealed class ScalarQuantizerTests
 
         var queryCodes = new Index.Memory.AlignedBuffer<sbyte>(dimension);
         EncodeStatistics statistics = q.Encode(query, queryCodes.Span);
+        var offsetQueryCodes = new Index.Memory.AlignedBuffer<sbyte>(dimension);
+        Assert.Equal(statistics.CodeSum, q.EncodeQueryOffsetBinary(query, MemoryMarshal.AsBytes(offsetQueryCodes.Span)));
         var dequantizedQuery = new float[dimension];
         q.Decode(queryCodes.Span, dequantizedQuery);
         var node = new float[dimension];
@@ -153,7 +176,7 @@ public sealed class ScalarQuantizerTests
             double expected = metric switch { DistanceMetric.L2 => l2, DistanceMetric.Dot => -dot, _ => 1 - dot };
             float actual = metric == DistanceMetric.L2
                 ? new Index.Search.Int8L2Space(quantized, queryCodes, dimension).Distance(n)
-                : new Index.Search.Int8DotSpace(quantized, queryCodes, q.Correction(statistics.CodeSum), dimension, metric == DistanceMetric.Cosine ? 1f : 0f).Distance(n);
+                : new Index.Search.Int8DotSpace(quantized, offsetQueryCodes, q.Correction(statistics.CodeSum), dimension, metric == DistanceMetric.Cosine ? 1f : 0f).Distance(n);
             Assert.True(Math.Abs(expected - actual) <= 1e-3 * Math.Max(1, Math.Abs(expected)), $"node {n}: expected {expected}, got {actual}");
         }
     }
