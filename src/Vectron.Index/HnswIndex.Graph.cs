@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Vectron.Index.Memory;
 using Vectron.Index.Search;
 
 namespace Vectron.Index;
@@ -16,19 +15,12 @@ public sealed partial class HnswIndex
     {
         if (level == 0)
         {
-            return ref Links0Row(node);
+            return ref _links0.Row(node);
         }
 
         int[] upper = _upperLinks.Row(node)!;
         return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(upper), (level - 1) * (_m + 1));
     }
-
-    /// <summary>Reference to the count slot of a node's layer-0 links (in its vector row's tail, or in their own table).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref int Links0Row(int node) => ref _links0 is null ? ref _vectors.Tail<int>(node) : ref _links0.Row(node);
-
-    /// <summary>A row-view snapshot of the layer-0 links for a search loop.</summary>
-    internal RowView<int> Links0View() => _links0 is null ? _vectors.TailView<int>() : _links0.View();
 
     private void Insert<TMetric>(int node, int level)
         where TMetric : struct, IFloatMetric

@@ -222,7 +222,7 @@ public sealed partial class HnswIndex
         VisitedSet visited = context.Visited;
         CandidateHeap<NearestFirst> frontier = context.Frontier;
         CandidateHeap<FarthestFirst> results = context.Results;
-        RowView<int> links0 = Links0View();
+        RowView<int> links0 = _links0.View();
         // Every node below the limit is addressable through every snapshot this search holds; nodes
         // inserted since count as visited and are skipped.
         int limit = Math.Min(Math.Min(nodeCount, space.Capacity), Math.Min(links0.Capacity, accept.Capacity));

@@ -31,12 +31,8 @@ public sealed partial class HnswIndex : IDisposable
     private readonly int _m0;
     private readonly double _levelMultiplier;
 
-    // Float32 mode keeps each node's layer-0 links in its vector row's tail (one block per node, as
-    // hnswlib does): a search that expands a node it has just measured finds its links nearby, where a
-    // separate table costs one more cache miss per expanded node (+10–30% QPS on the 200k set,
-    // docs/benchmarks.md). Int8 mode traverses codes, not vectors, so its links keep their own table.
     private readonly RowStore<float> _vectors;
-    private readonly RowStore<int>? _links0;
+    private readonly RowStore<int> _links0;
     private readonly RowStore<int[]?> _upperLinks;
     private readonly RowStore<byte> _levels;
     private readonly RowStore<byte> _states;
@@ -71,15 +67,8 @@ public sealed partial class HnswIndex : IDisposable
         _m0 = 2 * options.M;
         _levelMultiplier = 1 / Math.Log(options.M);
         int capacity = options.InitialCapacity;
-        if (options.Quantization == QuantizationKind.None)
-        {
-            _vectors = new RowStore<float>(_dimension, capacity, alignRows: true, tailBytes: (_m0 + 1) * sizeof(int));
-        }
-        else
-        {
-            _vectors = new RowStore<float>(_dimension, capacity, alignRows: true);
-            _links0 = new RowStore<int>(_m0 + 1, capacity);
-        }
+        _vectors = new RowStore<float>(_dimension, capacity, alignRows: true);
+        _links0 = new RowStore<int>(_m0 + 1, capacity);
         _upperLinks = new RowStore<int[]?>(1, capacity);
         _levels = new RowStore<byte>(1, capacity);
         _keys = new RowStore<ulong>(1, capacity);
@@ -116,8 +105,7 @@ public sealed partial class HnswIndex : IDisposable
 
     internal RowStore<float> Vectors => _vectors;
 
-    /// <summary>The table of layer-0 links, or <see langword="null"/> when they live in the vector rows' tails.</summary>
-    internal RowStore<int>? Links0 => _links0;
+    internal RowStore<int> Links0 => _links0;
 
     internal RowStore<int[]?> UpperLinks => _upperLinks;
 
@@ -294,10 +282,9 @@ public sealed partial class HnswIndex : IDisposable
         QuantizedVectors? q = Quantized;
         return new IndexMemory(
             Nodes: nodes,
-            VectorBytes: (long)nodes * (_links0 is null ? _vectors.TailOffsetBytes : _vectors.Stride * sizeof(float)),
+            VectorBytes: (long)nodes * _vectors.Stride * sizeof(float),
             CodeBytes: q is null ? 0 : (long)nodes * (q.Codes.Stride + (_options.Metric == DistanceMetric.L2 ? 0 : sizeof(float))),
-            // Inline links: the row's tail and the padding that keeps the next row aligned.
-            GraphBytes: ((long)nodes * (_links0 is null ? (_vectors.Stride * sizeof(float)) - _vectors.TailOffsetBytes : (_m0 + 1) * sizeof(int))) + upper,
+            GraphBytes: ((long)nodes * (_m0 + 1) * sizeof(int)) + upper,
             MetadataBytes: (long)nodes * (sizeof(ulong) + 2));
     }
 
@@ -352,7 +339,7 @@ public sealed partial class HnswIndex : IDisposable
         int node = Interlocked.Increment(ref _nodeCount) - 1;
         int rows = node + 1;
         _vectors.EnsureCapacity(rows);
-        _links0?.EnsureCapacity(rows);
+        _links0.EnsureCapacity(rows);
         _upperLinks.EnsureCapacity(rows);
         _levels.EnsureCapacity(rows);
         _keys.EnsureCapacity(rows);

@@ -17,9 +17,6 @@ namespace Vectron.Index.Memory;
 /// boundary. With <c>alignRows</c> every row does: the stride is padded to a multiple of 64 bytes
 /// (16 for rows under 256 bytes, where padding would cost too much memory), because SIMD kernels
 /// on aligned rows run up to twice as fast. Writes to one row must be serialised by the caller.
-/// A row may carry a tail: bytes of another unmanaged type after its (padded) elements, inside the
-/// same row, so data read together sits together (the index keeps a node's layer-0 links behind its
-/// vector); <see cref="Width"/>, <see cref="RowSpan"/> and <see cref="IsDense"/> cover the elements only.
 /// </remarks>
 internal sealed class RowStore<T>
 {
@@ -31,33 +28,22 @@ internal sealed class RowStore<T>
     private readonly int _mask;
     private readonly int _width;
     private readonly int _stride;
-    private readonly int _tailOffsetBytes;
     private RowChunk<T>[] _chunks;
 
     // Address of row 0 of every chunk (unmanaged element types only; chunks are pinned), published
     // before the chunk table so any row a reader can see through the table is covered here too.
     private nint[] _addresses;
 
-    /// <param name="width">Elements per row.</param>
-    /// <param name="initialRows">Rows addressable from the start.</param>
-    /// <param name="alignRows">Pad rows (and the elements before a tail) to the alignment boundary.</param>
-    /// <param name="tailBytes">Bytes after each row's elements (unmanaged element types only; a multiple of 4), for <see cref="Tail{TTail}"/>.</param>
-    public RowStore(int width, int initialRows = 0, bool alignRows = false, int tailBytes = 0)
+    public RowStore(int width, int initialRows = 0, bool alignRows = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(tailBytes);
-        if (tailBytes > 0 && (RuntimeHelpers.IsReferenceOrContainsReferences<T>() || tailBytes % 4 != 0))
-        {
-            throw new ArgumentException("A row tail needs an unmanaged element type and a multiple of 4 bytes.", nameof(tailBytes));
-        }
-
         _width = width;
         int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
-        int rowBytes = PadRow(width * elementSize, alignRows, elementSize);
-        _tailOffsetBytes = rowBytes;
-        if (tailBytes > 0)
+        int rowBytes = width * elementSize;
+        if (alignRows)
         {
-            rowBytes = PadRow(rowBytes + tailBytes, alignRows, elementSize);
+            int boundary = rowBytes >= 256 ? Alignment : 16;
+            rowBytes = (rowBytes + boundary - 1) / boundary * boundary;
         }
 
         _stride = rowBytes / elementSize;
@@ -75,9 +61,6 @@ internal sealed class RowStore<T>
 
     /// <summary>Elements from one row's start to the next's (≥ <see cref="Width"/>).</summary>
     public int Stride => _stride;
-
-    /// <summary>Bytes from a row's start to its tail (the padded size of its elements).</summary>
-    public int TailOffsetBytes => _tailOffsetBytes;
 
     /// <summary>Whether rows follow each other without padding, so a run of rows is one span.</summary>
     public bool IsDense => _stride == _width;
@@ -135,12 +118,6 @@ internal sealed class RowStore<T>
         return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Array), chunk.Start + ((nint)(row & _mask) * _stride));
     }
 
-    /// <summary>Reference to the start of a row's tail; the caller guarantees <paramref name="row"/> &lt; <see cref="Capacity"/> and a tail of at least one <typeparamref name="TTail"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TTail Tail<TTail>(int row)
-        where TTail : unmanaged =>
-        ref Unsafe.As<T, TTail>(ref Unsafe.AddByteOffset(ref Row(row), _tailOffsetBytes));
-
     /// <summary>
     /// A snapshot of the chunk table for a hot loop: rows below its <see cref="RowView{T}.Capacity"/>
     /// can be read without touching this store again (chunks never move, so the snapshot stays valid).
@@ -158,22 +135,7 @@ internal sealed class RowStore<T>
         RowChunk<T>[] chunks = Volatile.Read(ref _chunks);
         nint[] addresses = Volatile.Read(ref _addresses);
         int count = Math.Min(chunks.Length, addresses.Length);
-        return new RowView<T>(addresses, count << _shift, _shift, _mask, _stride * Unsafe.SizeOf<T>(), 0);
-    }
-
-    /// <summary>A snapshot like <see cref="View"/> whose rows are the rows' tails, read as <typeparamref name="TTail"/>.</summary>
-    public RowView<TTail> TailView<TTail>()
-        where TTail : unmanaged
-    {
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            throw new InvalidOperationException("Row views address pinned memory; they exist only for unmanaged element types.");
-        }
-
-        RowChunk<T>[] chunks = Volatile.Read(ref _chunks);
-        nint[] addresses = Volatile.Read(ref _addresses);
-        int count = Math.Min(chunks.Length, addresses.Length);
-        return new RowView<TTail>(addresses, count << _shift, _shift, _mask, _stride * Unsafe.SizeOf<T>(), _tailOffsetBytes);
+        return new RowView<T>(addresses, count << _shift, _shift, _mask, _stride * Unsafe.SizeOf<T>());
     }
 
     /// <summary>A row as a span, bounds-checked against the capacity.</summary>
@@ -200,12 +162,6 @@ internal sealed class RowStore<T>
 
         int inChunk = Math.Min(count, RowsPerChunk - (first & _mask));
         return MemoryMarshal.CreateSpan(ref Row(first), inChunk * _width);
-    }
-
-    private static int PadRow(int bytes, bool alignRows, int elementSize)
-    {
-        int boundary = alignRows ? (bytes >= 256 ? Alignment : 16) : elementSize;
-        return (bytes + boundary - 1) / boundary * boundary;
     }
 
     private static RowChunk<T> AllocateChunk(int elements)
@@ -239,8 +195,7 @@ internal readonly record struct RowChunk<T>(T[] Array, nint Start);
 
 /// <summary>
 /// A snapshot of a <see cref="RowStore{T}"/>'s chunk addresses, held in a struct so a search loop keeps
-/// it in registers: a row's address is one load, a shift, a mask and a multiply-add (plus a fixed
-/// offset for a view of the rows' tails).
+/// it in registers: a row's address is one load, a shift, a mask and a multiply-add.
 /// </summary>
 /// <remarks>
 /// The chunks are pinned and kept alive by their store, which outlives every search that holds a
@@ -252,16 +207,14 @@ internal readonly struct RowView<T>
     private readonly int _shift;
     private readonly int _mask;
     private readonly int _strideBytes;
-    private readonly int _offsetBytes;
 
-    public RowView(nint[] addresses, int capacity, int shift, int mask, int strideBytes, int offsetBytes)
+    public RowView(nint[] addresses, int capacity, int shift, int mask, int strideBytes)
     {
         _addresses = addresses;
         Capacity = capacity;
         _shift = shift;
         _mask = mask;
         _strideBytes = strideBytes;
-        _offsetBytes = offsetBytes;
     }
 
     /// <summary>Rows this snapshot can address.</summary>
@@ -273,6 +226,6 @@ internal readonly struct RowView<T>
     {
         nint chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_addresses), row >> _shift);
         // Safe: the address is inside a pinned chunk that its store keeps alive (see remarks).
-        return ref Unsafe.AsRef<T>((void*)(chunk + _offsetBytes + ((nint)(row & _mask) * _strideBytes)));
+        return ref Unsafe.AsRef<T>((void*)(chunk + ((nint)(row & _mask) * _strideBytes)));
     }
 }

@@ -55,14 +55,7 @@ internal static class HnswSerializer
         WriteStore(section, "STAT", index.States, nodes);
         WriteStore(section, "LEVL", index.Levels, nodes);
         WriteStore(section, "VECT", index.Vectors, nodes);
-        if (index.Links0 is { } links0)
-        {
-            WriteStore(section, "LNK0", links0, nodes);
-        }
-        else
-        {
-            WriteTails(section, "LNK0", index.Vectors, index.M0 + 1, nodes);
-        }
+        WriteStore(section, "LNK0", index.Links0, nodes);
 
         long upperBytes = 0;
         for (int node = 0; node < nodes; node++)
@@ -175,14 +168,7 @@ internal static class HnswSerializer
         ReadStore(reader, "STAT", index.States, nodes);
         ReadStore(reader, "LEVL", index.Levels, nodes);
         ReadStore(reader, "VECT", index.Vectors, nodes);
-        if (index.Links0 is { } links0)
-        {
-            ReadStore(reader, "LNK0", links0, nodes);
-        }
-        else
-        {
-            ReadTails(reader, "LNK0", index.Vectors, index.M0 + 1, nodes);
-        }
+        ReadStore(reader, "LNK0", index.Links0, nodes);
 
         long upperBytes = 0;
         for (int node = 0; node < nodes; node++)
@@ -329,32 +315,6 @@ internal static class HnswSerializer
             section.Write(MemoryMarshal.AsBytes(span));
             row += span.Length / store.Width;
         }
-    }
-
-    /// <summary>Writes the int32 tails of rows (<paramref name="width"/> each) as one dense section, like a table of their own.</summary>
-    private static void WriteTails<T>(SectionWriter section, string tag, RowStore<T> store, int width, int rows)
-        where T : unmanaged
-    {
-        section.Begin(tag, (long)rows * width * sizeof(int));
-        for (int row = 0; row < rows; row++)
-        {
-            section.Write(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref store.Tail<int>(row), width)));
-        }
-
-        section.End();
-    }
-
-    private static void ReadTails<T>(SectionReader reader, string tag, RowStore<T> store, int width, int rows)
-        where T : unmanaged
-    {
-        reader.ExpectSection(tag, (long)rows * width * sizeof(int));
-        store.EnsureCapacity(rows);
-        for (int row = 0; row < rows; row++)
-        {
-            reader.Read(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref store.Tail<int>(row), width)));
-        }
-
-        reader.EndSection();
     }
 
     private static void ReadStore<T>(SectionReader reader, string tag, RowStore<T> store, int rows)

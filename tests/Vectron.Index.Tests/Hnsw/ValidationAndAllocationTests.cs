@@ -82,25 +82,4 @@ public sealed class ValidationAndAllocationTests
 
         Assert.True(windows[^1] == 0, $"bytes allocated per window of 1,000 searches: {string.Join(", ", windows)}");
     }
-
-    [Theory]
-    [InlineData(QuantizationKind.None, 192)]
-    [InlineData(QuantizationKind.Int8, 132)]
-    public void MemoryUsage_CountsVectorsAndLayerZeroLinksApart_WhereverTheLinksLive(QuantizationKind quantization, int layerZeroBytes)
-    {
-        // 128-d, M 16: a vector is 512 bytes and a layer-0 list 33 ints (132 bytes). In float32 mode
-        // the list lives in the vector row's tail, padded to the next 64-byte row: 192 bytes of graph.
-        float[][] rows = IndexBuilder.Clustered(300, 128, clusters: 5, seed: 8);
-        using HnswIndex index = IndexBuilder.Build(rows, new HnswOptions { Dimension = 128, M = 16, Quantization = quantization, CalibrationThreshold = 100 });
-        long upper = 0;
-        for (int node = 0; node < index.NodeCount; node++)
-        {
-            upper += (index.UpperLinks.Row(node)?.Length ?? 0) * sizeof(int);
-        }
-
-        IndexMemory memory = index.GetMemoryUsage();
-        Assert.Equal(300, memory.Nodes);
-        Assert.Equal(300L * 512, memory.VectorBytes);
-        Assert.Equal((300L * layerZeroBytes) + upper, memory.GraphBytes);
-    }
 }
