@@ -89,15 +89,24 @@ internal sealed class AnnEngineCommand
 
         using var searcher = new QueryRunner(index, queries, _options.K);
         JitWarmup.Run(searcher, _options.K, _options.Sweep, _options.SearchThreads.Max(), _options.JitWarmupSeconds, _diagnostics);
+        // Every timed pass first, the output after: writing a line of 1,000 latencies and an ids file
+        // per ef made the JSON and file code hot between passes, and the runtime then compiled it
+        // (tens of methods, 10-70 ms of JIT) in the background during a later timed pass.
+        var results = new List<SweepResult>(_options.Sweep.Length);
         foreach (int ef in _options.Sweep)
         {
-            RunSweepValue(searcher, ef);
+            results.Add(RunSweepValue(searcher, ef));
+        }
+
+        foreach (SweepResult result in results)
+        {
+            WriteSweepValue(result);
         }
 
         return 0;
     }
 
-    private void RunSweepValue(QueryRunner searcher, int ef)
+    private SweepResult RunSweepValue(QueryRunner searcher, int ef)
     {
         var parameters = new SearchParameters { Ef = ef };
         int queryCount = searcher.QueryCount;
@@ -112,17 +121,32 @@ internal sealed class AnnEngineCommand
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
         _diagnostics.WriteLine($"ef {ef}: sequential pass {wall * 1e3:F2} ms; {disturbances.Describe()}");
 
-        TexmexFormat.WriteIvecs(Path.Combine(_options.OutDirectory, $"ids_{ef}.ivecs"), ids);
+        var batches = new double[_options.SearchThreads.Length];
+        for (int i = 0; i < batches.Length; i++)
+        {
+            int threads = _options.SearchThreads[i];
+            searcher.RunParallel(warmup, threads, parameters);
+            long batchStart = Stopwatch.GetTimestamp();
+            searcher.RunParallel(queryCount, threads, parameters);
+            batches[i] = Stopwatch.GetElapsedTime(batchStart).TotalSeconds;
+        }
+
+        return new SweepResult(ef, wall, latencies, ids, batches);
+    }
+
+    private void WriteSweepValue(SweepResult result)
+    {
+        TexmexFormat.WriteIvecs(Path.Combine(_options.OutDirectory, $"ids_{result.Ef}.ivecs"), result.Ids);
         _output.WriteLine(w =>
         {
             w.WriteString("event", "search");
-            w.WriteNumber("sweep", ef);
+            w.WriteNumber("sweep", result.Ef);
             w.WriteNumber("threads", 1);
             w.WriteString("mode", "sequential");
-            w.WriteNumber("n", queryCount);
-            JsonLineWriter.WriteRounded(w, "wall_s", wall, 6);
+            w.WriteNumber("n", result.Ids.Rows);
+            JsonLineWriter.WriteRounded(w, "wall_s", result.Wall, 6);
             w.WriteStartArray("lat_us");
-            foreach (double microseconds in latencies)
+            foreach (double microseconds in result.Latencies)
             {
                 w.WriteNumberValue(Math.Round(microseconds, 2));
             }
@@ -130,23 +154,24 @@ internal sealed class AnnEngineCommand
             w.WriteEndArray();
         });
 
-        foreach (int threads in _options.SearchThreads)
+        for (int i = 0; i < result.BatchWalls.Length; i++)
         {
-            searcher.RunParallel(warmup, threads, parameters);
-            long batchStart = Stopwatch.GetTimestamp();
-            searcher.RunParallel(queryCount, threads, parameters);
-            double batchWall = Stopwatch.GetElapsedTime(batchStart).TotalSeconds;
+            int threads = _options.SearchThreads[i];
+            double batchWall = result.BatchWalls[i];
             _output.WriteLine(w =>
             {
                 w.WriteString("event", "search");
-                w.WriteNumber("sweep", ef);
+                w.WriteNumber("sweep", result.Ef);
                 w.WriteNumber("threads", threads);
                 w.WriteString("mode", "batch");
-                w.WriteNumber("n", queryCount);
+                w.WriteNumber("n", result.Ids.Rows);
                 JsonLineWriter.WriteRounded(w, "wall_s", batchWall, 6);
             });
         }
     }
+
+    /// <summary>One sweep value's measurements, kept until every timed pass has run.</summary>
+    private sealed record SweepResult(int Ef, double Wall, double[] Latencies, DenseMatrix<int> Ids, double[] BatchWalls);
 
     private long MeasureSavedSize(HnswIndex index)
     {
