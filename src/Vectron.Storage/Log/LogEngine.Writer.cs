@@ -25,8 +25,6 @@ public sealed partial class LogEngine
         var taken = new List<WriteRequest>();
         while (true)
         {
-            // Reset before looking: a request queued after the look sets the signal again, so the wait below returns.
-            _queueSignal.Reset();
             bool wait = false;
             lock (_queueLock)
             {

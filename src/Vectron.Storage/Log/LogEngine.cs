@@ -37,10 +37,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
     private readonly Dictionary<ulong, Tail> _tails = [];
     private readonly Dictionary<ulong, Tail> _scratchTails = [];
     private List<WriteRequest> _queue = [];
-    // Set when the queue becomes non-empty (and at stop). No spinning before the writer sleeps: SemaphoreSlim spun
-    // with sched_yield on every idle moment, a tenth of a core per engine on a 2-core machine under a one-client load,
-    // taken from the threads that bring the next batch.
-    private readonly ManualResetEventSlim _queueSignal = new(initialState: false, spinCount: 0);
+    private readonly SemaphoreSlim _queueSignal = new(0);
     private long _unsyncedBytes;
     private TaskCompletionSource? _spaceAvailable;
     private Exception? _failure;
@@ -285,7 +282,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
             _stopping = true;
         }
 
-        _queueSignal.Set();
+        _queueSignal.Release();
         if (_writer.IsAlive)
         {
             _writer.Join();
@@ -346,7 +343,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
         _unsyncedBytes += batch.ByteCount;
         if (_queue.Count == 1)
         {
-            _queueSignal.Set();
+            _queueSignal.Release();
         }
 
         return request.Completion.Task;
