@@ -25,6 +25,9 @@ public sealed partial class HnswIndex : IDisposable
     private const int LockStripes = 1024;
     private const int MaxLevel = 30;
 
+    // Bytes of an int[] beyond its elements on 64-bit .NET: object header, method table pointer, length (padded).
+    private const int UpperArrayOverhead = 24;
+
     private readonly HnswOptions _options;
     private readonly int _dimension;
     private readonly int _m;
@@ -270,12 +273,14 @@ public sealed partial class HnswIndex : IDisposable
     public IndexMemory GetMemoryUsage()
     {
         int nodes = NodeCount;
-        long upper = 0;
+        // Upper layers: every node's reference slot in the table, and for the nodes above layer 0 an int
+        // array (its ids plus the object's header, method table and length: UpperArrayOverhead).
+        long upper = (long)nodes * IntPtr.Size;
         for (int node = 0; node < nodes; node++)
         {
             if (_upperLinks.Row(node) is { } links)
             {
-                upper += links.Length * sizeof(int);
+                upper += (links.Length * sizeof(int)) + UpperArrayOverhead;
             }
         }
 

@@ -4,7 +4,7 @@ namespace Vectron.Index;
 /// <param name="Nodes">Graph nodes, tombstones included.</param>
 /// <param name="VectorBytes">float32 originals.</param>
 /// <param name="CodeBytes">int8 codes and their per-node corrections (0 without quantization).</param>
-/// <param name="GraphBytes">Links of every layer.</param>
+/// <param name="GraphBytes">Links of every layer, with the upper layers' per-node reference slot and array overhead.</param>
 /// <param name="MetadataBytes">Keys, levels and states.</param>
 public readonly record struct IndexMemory(int Nodes, long VectorBytes, long CodeBytes, long GraphBytes, long MetadataBytes)
 {
