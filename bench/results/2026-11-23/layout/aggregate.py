@@ -52,14 +52,15 @@ engines = ["hnswlib", "vectron-main", "vectron"]
 sets = sys.argv[1:] or ["200k", "sift", "fmnist"]
 for set_ in sets:
     data = {e: load(set_, e) for e in engines}
-    print(f"## {set_}  (reps: " + ", ".join(f"{e} {len(data[e])}" for e in engines) + ")")
-    efs = sorted(set.intersection(*[set(r) for e in engines for r in data[e].values()]))
-    print("| ef | " + " | ".join(f"{e} recall | {e} QPS" for e in engines) + " |")
-    print("|---:|" + "---:|" * (2 * len(engines)))
+    engines_here = [e for e in engines if data[e]]  # runs without main's copy (quiet*) have two engines
+    print(f"## {set_}  (reps: " + ", ".join(f"{e} {len(data[e])}" for e in engines_here) + ")")
+    efs = sorted(set.intersection(*[set(r) for e in engines_here for r in data[e].values()]))
+    print("| ef | " + " | ".join(f"{e} recall | {e} QPS" for e in engines_here) + " |")
+    print("|---:|" + "---:|" * (2 * len(engines_here)))
     curve = {}
     for ef in efs:
         cells = []
-        for e in engines:
+        for e in engines_here:
             rec = med([r[ef][0] for r in data[e].values()])
             q = med([r[ef][1] for r in data[e].values()])
             curve[(e, ef)] = (rec, q)
@@ -68,13 +69,13 @@ for set_ in sets:
     for level in (0.95, 0.99):
         out = []
         base = None
-        for e in engines:
+        for e in engines_here:
             ef = next((ef for ef in efs if curve[(e, ef)][0] >= level), None)
             if ef is None:
                 out.append(f"{e}: -")
                 continue
             q = curve[(e, ef)][1]
-            # per-rep ratio at the engines' own threshold ef, reps paired by name
+            # per-rep ratio at the engines_here' own threshold ef, reps paired by name
             if e == "hnswlib":
                 base = (ef, q)
                 out.append(f"{e}: {q:,.0f} (ef {ef})")
