@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 
 namespace Vectron.Storage.Log;
 
@@ -14,17 +15,55 @@ public sealed partial class LogEngine
     private readonly byte[] _commitFrame = new byte[LogFormat.CommitFrameSize];
     private readonly List<ulong> _pendingTerms = [];
 
+    // Idle spin (WaitForWork): SpinWait turns as SemaphoreSlim takes them, worth it when gaps are under 100 µs.
+    private const int IdleSpinTurns = 35;
+    private static readonly long SpinWorthTicks = Stopwatch.Frequency / 10_000;
+    private long _typicalIdleTicks;
+
     /// <summary>Where the next batch goes in the newest segment (tests; read only while no write is in flight).</summary>
     internal long WriteOffset => _writeOffset;
 
     /// <summary>The newest segment's path (tests).</summary>
     internal string NewestSegmentPath => _segments[^1].Path;
 
+    /// <summary>
+    /// Waits until the queue is non-empty (or the engine stops). Spins first — yielding, as SemaphoreSlim does —
+    /// only while the recent idle gaps were short enough for a spin to catch the next batch: a spin saves the
+    /// wake-up when batches follow each other closely, and only burns CPU (tens of thousands of context switches a
+    /// second per engine) when they are a fsync or more apart, as under a single client.
+    /// </summary>
+    private void WaitForWork()
+    {
+        long idleSince = Stopwatch.GetTimestamp();
+        if (_typicalIdleTicks < SpinWorthTicks)
+        {
+            var spinner = default(SpinWait);
+            while (spinner.Count < IdleSpinTurns)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                if (Volatile.Read(ref _queue).Count > 0 || Volatile.Read(ref _stopping))
+                {
+                    NoteIdleGap(idleSince);
+                    return;
+                }
+            }
+        }
+
+        _queueSignal.Wait();
+        NoteIdleGap(idleSince);
+    }
+
+    // Moving average (weight ¼) of the idle gaps.
+    private void NoteIdleGap(long idleSince) =>
+        _typicalIdleTicks = ((3 * _typicalIdleTicks) + (Stopwatch.GetTimestamp() - idleSince)) / 4;
+
     private void WriterLoop()
     {
         var taken = new List<WriteRequest>();
         while (true)
         {
+            // Reset before looking: a request queued after the look sets the signal again, so the wait below returns.
+            _queueSignal.Reset();
             bool wait = false;
             lock (_queueLock)
             {
@@ -44,7 +83,7 @@ public sealed partial class LogEngine
 
             if (wait)
             {
-                _queueSignal.Wait();
+                WaitForWork();
                 continue;
             }
 

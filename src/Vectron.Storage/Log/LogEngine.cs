@@ -37,7 +37,8 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
     private readonly Dictionary<ulong, Tail> _tails = [];
     private readonly Dictionary<ulong, Tail> _scratchTails = [];
     private List<WriteRequest> _queue = [];
-    private readonly SemaphoreSlim _queueSignal = new(0);
+    // Set when the queue becomes non-empty (and at stop); never spins itself (see WaitForWork).
+    private readonly ManualResetEventSlim _queueSignal = new(initialState: false, spinCount: 0);
     private long _unsyncedBytes;
     private TaskCompletionSource? _spaceAvailable;
     private Exception? _failure;
@@ -282,7 +283,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
             _stopping = true;
         }
 
-        _queueSignal.Release();
+        _queueSignal.Set();
         if (_writer.IsAlive)
         {
             _writer.Join();
@@ -343,7 +344,7 @@ public sealed partial class LogEngine : IDisposable, IAsyncDisposable
         _unsyncedBytes += batch.ByteCount;
         if (_queue.Count == 1)
         {
-            _queueSignal.Release();
+            _queueSignal.Set();
         }
 
         return request.Completion.Task;
