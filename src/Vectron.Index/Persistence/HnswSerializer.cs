@@ -222,7 +222,7 @@ internal static class HnswSerializer
             }
 
             quantized = new QuantizedVectors(
-                quantizer, dimension, nodes, BinaryPrimitives.ReadDoubleLittleEndian(q[16..]), BinaryPrimitives.ReadDoubleLittleEndian(q[24..]));
+                quantizer, dimension, nodes, BinaryPrimitives.ReadDoubleLittleEndian(q[16..]), BinaryPrimitives.ReadDoubleLittleEndian(q[24..]), options.HugePages);
             ReadRows(reader, quantized.Codes, nodes);
             ReadFileCorrections(reader, quantized, nodes);
         }
