@@ -70,8 +70,8 @@ public sealed partial class HnswIndex : IDisposable
         _m0 = 2 * options.M;
         _levelMultiplier = 1 / Math.Log(options.M);
         int capacity = options.InitialCapacity;
-        _vectors = new RowStore<float>(_dimension, capacity, alignRows: true, hugePages: options.HugePages);
-        _links0 = new RowStore<int>(_m0 + 1, capacity, hugePages: options.HugePages);
+        _vectors = new RowStore<float>(_dimension, capacity, alignRows: true);
+        _links0 = new RowStore<int>(_m0 + 1, capacity);
         _upperLinks = new RowStore<int[]?>(1, capacity);
         _levels = new RowStore<byte>(1, capacity);
         _keys = new RowStore<ulong>(1, capacity);
@@ -434,7 +434,7 @@ public sealed partial class HnswIndex : IDisposable
         double innerFraction = filled == 0 ? 0 : statistics.Inner / (double)filled;
 
         Interlocked.Increment(ref _calibrations);
-        var quantized = new QuantizedVectors(quantizer, _dimension, nodes, clipFraction, innerFraction, _options.HugePages);
+        var quantized = new QuantizedVectors(quantizer, _dimension, nodes, clipFraction, innerFraction);
         for (int node = 0; node < nodes; node++)
         {
             quantized.Encode(node, _vectors.RowSpan(node), countForDrift: false);

@@ -47,13 +47,6 @@ public sealed record HnswOptions
     /// <summary>Rows reserved up front (the index grows past it on demand).</summary>
     public int InitialCapacity { get; init; } = 1_024;
 
-    /// <summary>
-    /// Whether the large row tables (vectors, layer-0 links, int8 codes) are allocated, once a growth
-    /// step reaches 4 MiB, in slabs advised for transparent huge pages (Linux; best effort, nothing
-    /// changes where THP is off). A process setting, not stored in the index file.
-    /// </summary>
-    public bool HugePages { get; init; } = true;
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

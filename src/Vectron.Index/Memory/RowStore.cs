@@ -17,39 +17,27 @@ namespace Vectron.Index.Memory;
 /// boundary. With <c>alignRows</c> every row does: the stride is padded to a multiple of 64 bytes
 /// (16 for rows under 256 bytes, where padding would cost too much memory), because SIMD kernels
 /// on aligned rows run up to twice as fast. Writes to one row must be serialised by the caller.
-/// With <c>hugePages</c>, a growth step of at least <see cref="HugePageSlabBytes"/> allocates its
-/// chunks as one pinned slab whose first chunk starts on a 2 MiB boundary, and on Linux advises the
-/// kernel to back it with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>): a graph larger than
-/// the caches is read at random, and with 4 KiB pages nearly every row read also misses the TLB.
-/// The advice is best effort (ignored where THP is off or no huge page is free); memory is still
-/// touched only when rows are written, so a partly used slab costs at most one 2 MiB page of slack.
 /// </remarks>
 internal sealed class RowStore<T>
 {
     private const int TargetChunkBytes = 1 << 20;
     private const int Alignment = 64;
-    private const int HugePageBytes = 2 << 20;
-
-    /// <summary>Smallest growth step (bytes of new chunks) that a huge-page store allocates as one advised slab.</summary>
-    internal const int HugePageSlabBytes = 4 << 20;
 
     private readonly Lock _growLock = new();
     private readonly int _shift;
     private readonly int _mask;
     private readonly int _width;
     private readonly int _stride;
-    private readonly bool _hugePages;
     private RowChunk<T>[] _chunks;
 
     // Address of row 0 of every chunk (unmanaged element types only; chunks are pinned), published
     // before the chunk table so any row a reader can see through the table is covered here too.
     private nint[] _addresses;
 
-    public RowStore(int width, int initialRows = 0, bool alignRows = false, bool hugePages = false)
+    public RowStore(int width, int initialRows = 0, bool alignRows = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         _width = width;
-        _hugePages = hugePages && !RuntimeHelpers.IsReferenceOrContainsReferences<T>();
         int elementSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? IntPtr.Size : Unsafe.SizeOf<T>();
         int rowBytes = width * elementSize;
         if (alignRows)
@@ -102,19 +90,9 @@ internal sealed class RowStore<T>
 
             var grown = new RowChunk<T>[Math.Max(needed, old.Length * 2)];
             Array.Copy(old, grown, old.Length);
-            int chunkElements = (_mask + 1) * _stride;
-            long stepElements = (long)(grown.Length - old.Length) * chunkElements;
-            if (_hugePages && stepElements * Unsafe.SizeOf<T>() >= HugePageSlabBytes
-                && stepElements + (HugePageBytes / Unsafe.SizeOf<T>()) <= Array.MaxLength)
+            for (int i = old.Length; i < grown.Length; i++)
             {
-                AllocateHugePageSlab(grown.AsSpan(old.Length), chunkElements);
-            }
-            else
-            {
-                for (int i = old.Length; i < grown.Length; i++)
-                {
-                    grown[i] = AllocateChunk(chunkElements);
-                }
+                grown[i] = AllocateChunk((_mask + 1) * _stride);
             }
 
             var addresses = new nint[grown.Length];
@@ -200,36 +178,6 @@ internal sealed class RowStore<T>
         nint address = AddressOf(array);
         nint start = ((Alignment - (int)(address & (Alignment - 1))) & (Alignment - 1)) / elementSize;
         return new RowChunk<T>(array, start);
-    }
-
-    /// <summary>Whether chunks of this store are allocated in huge-page slabs when a growth step is large enough.</summary>
-    internal bool UsesHugePages => _hugePages;
-
-    /// <summary>
-    /// Fills <paramref name="chunks"/> with consecutive chunks of one pinned slab whose first chunk starts
-    /// on a 2 MiB boundary, and advises huge pages for the whole 2 MiB pages the chunks cover.
-    /// </summary>
-    private static void AllocateHugePageSlab(Span<RowChunk<T>> chunks, int chunkElements)
-    {
-        int elementSize = Unsafe.SizeOf<T>();
-        int slack = HugePageBytes / elementSize;
-        long elements = (long)chunks.Length * chunkElements;
-        // Zeroed like every chunk; fresh memory from the OS is zero already, so the GC does not touch
-        // it and the first write to each 2 MiB page can fault in a huge page after the advice below.
-        T[] slab = GC.AllocateArray<T>((int)(elements + slack), pinned: true);
-        nint address = AddressOf(slab);
-        nint start = ((HugePageBytes - (int)(address & (HugePageBytes - 1))) & (HugePageBytes - 1)) / elementSize;
-        for (int i = 0; i < chunks.Length; i++)
-        {
-            chunks[i] = new RowChunk<T>(slab, start + ((nint)i * chunkElements));
-        }
-
-        long advised = elements * elementSize / HugePageBytes * HugePageBytes;
-        if (OperatingSystem.IsLinux() && advised > 0)
-        {
-            // Advice only: EINVAL where the kernel has no THP; with THP off it changes nothing.
-            _ = NativeMethods.madvise(address + (start * elementSize), (nuint)advised, NativeMethods.AdviseHugePage);
-        }
     }
 
     private static unsafe nint AddressOf(T[] pinnedArray) =>

@@ -222,7 +222,7 @@ internal static class HnswSerializer
             }
 
             quantized = new QuantizedVectors(
-                quantizer, dimension, nodes, BinaryPrimitives.ReadDoubleLittleEndian(q[16..]), BinaryPrimitives.ReadDoubleLittleEndian(q[24..]), options.HugePages);
+                quantizer, dimension, nodes, BinaryPrimitives.ReadDoubleLittleEndian(q[16..]), BinaryPrimitives.ReadDoubleLittleEndian(q[24..]));
             ReadRows(reader, quantized.Codes, nodes);
             ReadFileCorrections(reader, quantized, nodes);
         }

@@ -17,11 +17,11 @@ internal sealed class QuantizedVectors
     private long _clipped;
     private long _inner;
 
-    public QuantizedVectors(ScalarQuantizer quantizer, int dimension, int capacity, double calibrationClipFraction, double calibrationInnerFraction, bool hugePages)
+    public QuantizedVectors(ScalarQuantizer quantizer, int dimension, int capacity, double calibrationClipFraction, double calibrationInnerFraction)
     {
         CalibrationInnerFraction = calibrationInnerFraction;
         Quantizer = quantizer;
-        Codes = new RowStore<sbyte>(dimension, capacity, alignRows: true, hugePages: hugePages);
+        Codes = new RowStore<sbyte>(dimension, capacity, alignRows: true);
         Corrections = new RowStore<float>(1, capacity);
         CalibrationClipFraction = calibrationClipFraction;
     }
