@@ -18,6 +18,7 @@ public sealed partial class HnswIndex
     /// index holds fewer admitted points). Does not allocate in steady state.
     /// </summary>
     /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite value, <paramref name="k"/> is not positive, or the destination is shorter than k.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Search(ReadOnlySpan<float> query, int k, Span<SearchHit> destination, in SearchParameters parameters)
     {
         ValidateVector(query, nameof(query));
@@ -52,6 +53,13 @@ public sealed partial class HnswIndex
         return count == hits.Length ? hits : hits[..count];
     }
 
+    // The search path (this method, Descend, GreedyStep, SearchLayer, SearchQuantized, Rescore,
+    // CopyResults and the kernels' entry points) is compiled fully optimised at first call, without
+    // tiering and so without dynamic PGO. With PGO these methods were compiled from the profile of
+    // whatever ran first; in an index built and then searched in one process (the peers harness's
+    // protocol, and a server after a bulk import) one-thread searches on the 200k set measured 9-11%
+    // slower than with PGO off, and that was the float32 gap to hnswlib (docs/benchmarks.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SearchCore<TMetric>(ReadOnlySpan<float> query, int k, Span<SearchHit> destination, in SearchParameters parameters)
         where TMetric : struct, IFloatMetric
     {
@@ -127,6 +135,7 @@ public sealed partial class HnswIndex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchQuantized<TSpace>(ref TSpace space, SearchContext context, long entry, int ef, IVectorFilter? filter, int nodeCount)
         where TSpace : struct, IDistanceSpace
     {
@@ -142,6 +151,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Second stage: every candidate of the code traversal, re-ranked on float32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Rescore<TMetric>(SearchContext context, int k, Span<SearchHit> destination)
         where TMetric : struct, IFloatMetric
     {
@@ -168,6 +178,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Greedy descent from the entry point to layer 1's nearest node (ef = 1 on every upper layer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Descend<TSpace>(ref TSpace space, long entry, out float distance)
         where TSpace : struct, IDistanceSpace
     {
@@ -181,6 +192,7 @@ public sealed partial class HnswIndex
         return current;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GreedyStep<TSpace>(ref TSpace space, ref int current, ref float distance, int layer)
         where TSpace : struct, IDistanceSpace
     {
@@ -218,6 +230,7 @@ public sealed partial class HnswIndex
     /// never cut the graph; the search stops when the nearest unexpanded node is farther than the
     /// farthest of a full result list.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchLayer<TSpace, TAccept>(ref TSpace space, TAccept accept, SearchContext context, int entry, float entryDistance, int layer, int ef, int nodeCount)
         where TSpace : struct, IDistanceSpace
         where TAccept : struct, IAcceptPolicy
@@ -405,6 +418,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Writes the best k of a max-heap to the destination, nearest first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CopyResults(CandidateHeap<FarthestFirst> results, int k, Span<SearchHit> destination)
     {
         while (results.Count > k)

@@ -125,6 +125,7 @@ public static class FloatKernels
     }
 
     /// <summary>Squared Euclidean distance over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float SquaredL2(ref float a, ref float b, int length)
     {
         float result = SquaredL2Core(ref a, ref b, (nuint)length);
@@ -132,6 +133,7 @@ public static class FloatKernels
     }
 
     /// <summary>Dot product over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Dot(ref float a, ref float b, int length)
     {
         float result = DotCore(ref a, ref b, (nuint)length);

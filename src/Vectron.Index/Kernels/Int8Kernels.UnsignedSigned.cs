@@ -33,6 +33,7 @@ public static partial class Int8Kernels
     }
 
     /// <summary>Unsigned-by-signed dot product over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DotUnsignedSigned(ref byte a, ref sbyte b, int length) =>
         length <= BlockLength ? DotUnsignedSignedBlock(ref a, ref b, (nuint)length) : DotUnsignedSignedInBlocks(ref a, ref b, length);
 

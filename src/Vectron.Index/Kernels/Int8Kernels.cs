@@ -52,10 +52,12 @@ public static partial class Int8Kernels
     }
 
     /// <summary>Dot product over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Dot(ref sbyte a, ref sbyte b, int length) =>
         length <= BlockLength ? DotBlock(ref a, ref b, (nuint)length) : DotInBlocks(ref a, ref b, length);
 
     /// <summary>Squared Euclidean distance over <paramref name="length"/> elements; the caller guarantees both ranges are readable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int SquaredL2(ref sbyte a, ref sbyte b, int length) =>
         length <= BlockLength ? Saturate(SquaredL2Block(ref a, ref b, (nuint)length)) : SquaredL2InBlocks(ref a, ref b, length);
 
