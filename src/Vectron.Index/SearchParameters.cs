@@ -19,8 +19,12 @@ public readonly record struct SearchParameters
     /// </summary>
     public bool DisableQuantization { get; init; }
 
-    /// <summary>With int8 traversal: at least this many candidates per requested result are rescored on float32 (≥ 1); 0 means the default, 2.</summary>
+    /// <summary>
+    /// With int8 traversal: at least this many candidates per requested result are rescored on float32 (≥ 1);
+    /// 0 means the default, 1 (Qdrant's default too): the traversal keeps <c>max(ef, k)</c> candidates, as the
+    /// float32 mode does, and rescores all of them, so ef means the same in both modes.
+    /// </summary>
     public float Oversampling { get; init; }
 
-    internal float EffectiveOversampling => Oversampling >= 1 ? Oversampling : 2f;
+    internal float EffectiveOversampling => Oversampling >= 1 ? Oversampling : 1f;
 }
