@@ -107,7 +107,7 @@ public sealed partial class HnswIndex
             // Traverse with max(ef, k × oversampling) candidates and rescore all of them: the float32
             // pass costs a few hundred distances at most, and rescoring only the best k × oversampling
             // by code distance caps recall where codes are coarse (25-d GloVe plateaued at 0.988).
-            int candidates = Math.Max(ef, (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling)));
+            int candidates = QuantizedCandidates(ef, k, parameters);
             if (TMetric.Metric == DistanceMetric.L2)
             {
                 quantized.Quantizer.EncodeQuery(context.Query.Span, context.QueryCodes.Span);
@@ -134,6 +134,14 @@ public sealed partial class HnswIndex
             GC.KeepAlive(this);
         }
     }
+
+    /// <summary>Candidates the int8 traversal keeps and rescores: <c>max(ef, ⌈k × oversampling⌉)</c> (oversampling default 1).</summary>
+    /// <remarks>
+    /// The product is shrunk by one part in a million before rounding up: oversampling arrives as a float, and
+    /// 2.4f is 2.4000001, which would make a limit of 100 keep 241 candidates instead of 240.
+    /// </remarks>
+    internal static int QuantizedCandidates(int ef, int k, in SearchParameters parameters) =>
+        Math.Max(ef, (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling * (1 - 1e-6))));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchQuantized<TSpace>(ref TSpace space, SearchContext context, long entry, int ef, IVectorFilter? filter, int nodeCount)
