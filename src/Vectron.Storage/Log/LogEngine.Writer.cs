@@ -15,10 +15,9 @@ public sealed partial class LogEngine
     private readonly byte[] _commitFrame = new byte[LogFormat.CommitFrameSize];
     private readonly List<ulong> _pendingTerms = [];
 
-    // Idle spin (WaitForWork): SpinWait turns as SemaphoreSlim takes them, worth it when gaps are under 100 µs.
+    // Idle spin (WaitForWork): SpinWait turns as SemaphoreSlim takes them, while IdleSpinPolicy says gaps are short.
     private const int IdleSpinTurns = 35;
-    private static readonly long SpinWorthTicks = Stopwatch.Frequency / 10_000;
-    private long _typicalIdleTicks;
+    private IdleSpinPolicy _idleSpin = IdleSpinPolicy.Default;
 
     /// <summary>Where the next batch goes in the newest segment (tests; read only while no write is in flight).</summary>
     internal long WriteOffset => _writeOffset;
@@ -28,14 +27,13 @@ public sealed partial class LogEngine
 
     /// <summary>
     /// Waits until the queue is non-empty (or the engine stops). Spins first — yielding, as SemaphoreSlim does —
-    /// only while the recent idle gaps were short enough for a spin to catch the next batch: a spin saves the
-    /// wake-up when batches follow each other closely, and only burns CPU (tens of thousands of context switches a
-    /// second per engine) when they are a fsync or more apart, as under a single client.
+    /// only while <see cref="IdleSpinPolicy"/> says the recent idle gaps were short enough for a spin to catch the
+    /// next batch.
     /// </summary>
     private void WaitForWork()
     {
         long idleSince = Stopwatch.GetTimestamp();
-        if (_typicalIdleTicks < SpinWorthTicks)
+        if (_idleSpin.ShouldSpin)
         {
             var spinner = default(SpinWait);
             while (spinner.Count < IdleSpinTurns)
@@ -53,9 +51,7 @@ public sealed partial class LogEngine
         NoteIdleGap(idleSince);
     }
 
-    // Moving average (weight ¼) of the idle gaps.
-    private void NoteIdleGap(long idleSince) =>
-        _typicalIdleTicks = ((3 * _typicalIdleTicks) + (Stopwatch.GetTimestamp() - idleSince)) / 4;
+    private void NoteIdleGap(long idleSince) => _idleSpin.NoteIdleGap(Stopwatch.GetTimestamp() - idleSince);
 
     private void WriterLoop()
     {
