@@ -57,8 +57,9 @@ public sealed partial class HnswIndex
     // CopyResults and the kernels' entry points) is compiled fully optimised at first call, without
     // tiering and so without dynamic PGO. With PGO these methods were compiled from the profile of
     // whatever ran first; in an index built and then searched in one process (the peers harness's
-    // protocol, and a server after a bulk import) one-thread searches on the 200k set measured 9-11%
-    // slower than with PGO off, and that was the float32 gap to hnswlib (docs/benchmarks.md).
+    // protocol; a server that serves searches after a bulk import is in the same position) one-thread
+    // searches on the 200k set measured 9-11% slower than with PGO off, and that was the float32 gap
+    // to hnswlib (docs/benchmarks.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SearchCore<TMetric>(ReadOnlySpan<float> query, int k, Span<SearchHit> destination, in SearchParameters parameters)
         where TMetric : struct, IFloatMetric
