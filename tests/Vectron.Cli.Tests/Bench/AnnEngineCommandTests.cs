@@ -11,6 +11,58 @@ public sealed class AnnEngineCommandTests
     private const int QueryCount = 30;
     private const int Dimension = 8;
 
+    [Fact]
+    public void Run_WritesNoSearchOutput_UntilEveryTimedPassIsDone()
+    {
+        // Output written between passes made its code hot, and the runtime compiled it in the background
+        // during later timed passes (docs/benchmarks.md): every pass must finish before the first search line.
+        using var temp = new TempDirectory();
+        (DenseMatrix<float> vectors, DenseMatrix<float> queries) = SyntheticDataset.Generate(BaseCount, Dimension, QueryCount, seed: 12);
+        TexmexFormat.WriteFvecs(temp.File("base.fvecs"), vectors);
+        TexmexFormat.WriteFvecs(temp.File("query.fvecs"), queries);
+        var order = new List<string>();
+        using var stdout = new OrderRecordingWriter(order, "out");
+        using var stderr = new OrderRecordingWriter(order, "err");
+
+        int exit = CliApplication.Run(
+        [
+            "bench", "ann-engine", "--base", temp.File("base.fvecs"), "--query", temp.File("query.fvecs"),
+            "--metric", "l2", "--k", "10", "--sweep", "10,16,32", "--build-threads", "1", "--search-threads", "1",
+            "--params", """{"M":8,"ef_construction":64}""", "--out-dir", temp.File("out"), "--warmup", "5", "--jit-warmup", "0.05",
+        ], stdout, stderr);
+
+        Assert.True(exit == 0, string.Join('\n', order));
+        int lastPass = order.FindLastIndex(line => line.StartsWith("err ef ", StringComparison.Ordinal) && line.Contains("sequential pass", StringComparison.Ordinal));
+        int firstSearch = order.FindIndex(line => line.StartsWith("out ", StringComparison.Ordinal) && line.Contains("\"search\"", StringComparison.Ordinal));
+        Assert.Equal(3, order.Count(line => line.Contains("sequential pass", StringComparison.Ordinal)));
+        Assert.True(lastPass >= 0 && firstSearch > lastPass, string.Join('\n', order));
+    }
+
+    /// <summary>Records complete lines, tagged with the stream they went to, in the order they were written.</summary>
+    private sealed class OrderRecordingWriter(List<string> order, string tag) : TextWriter
+    {
+        private readonly System.Text.StringBuilder _line = new();
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            if (value == '\n')
+            {
+                lock (order)
+                {
+                    order.Add($"{tag} {_line}");
+                }
+
+                _line.Clear();
+            }
+            else if (value != '\r')
+            {
+                _line.Append(value);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("f32")]
     [InlineData("int8")]
