@@ -138,11 +138,21 @@ public sealed partial class HnswIndex
 
     /// <summary>Candidates the int8 traversal keeps and rescores: <c>max(ef, ⌈k × oversampling⌉)</c> (oversampling default 1).</summary>
     /// <remarks>
-    /// The product is shrunk by one part in a million before rounding up: oversampling arrives as a float, and
-    /// 2.4f is 2.4000001, which would make a limit of 100 keep 241 candidates instead of 240.
+    /// The product is taken in decimal: oversampling arrives as a float, 2.4f is 2.4000001 in binary, and a
+    /// limit of 100 would keep 241 candidates instead of 240; a float converts to decimal at its 7 significant
+    /// digits (2.4), so the product is exact. Capped at int.MaxValue / 2 (and so for an infinite oversampling).
     /// </remarks>
-    internal static int QuantizedCandidates(int ef, int k, in SearchParameters parameters) =>
-        Math.Max(ef, (int)Math.Min(int.MaxValue / 2, Math.Ceiling(k * (double)parameters.EffectiveOversampling * (1 - 1e-6))));
+    internal static int QuantizedCandidates(int ef, int k, in SearchParameters parameters)
+    {
+        const int cap = int.MaxValue / 2;
+        float oversampling = parameters.EffectiveOversampling;
+        if (k * (double)oversampling >= cap)
+        {
+            return Math.Max(ef, cap);
+        }
+
+        return Math.Max(ef, (int)Math.Ceiling((decimal)oversampling * k));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchQuantized<TSpace>(ref TSpace space, SearchContext context, long entry, int ef, IVectorFilter? filter, int nodeCount)
