@@ -73,14 +73,12 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
         }, new LogEngineRaftLogStore(engine), snapshots, transport);
         await using var disposeHost = host.ConfigureAwait(false);
         var service = new BenchKvService(host, GroupId);
-        await using var disposeService = service.ConfigureAwait(false);
         var router = service.Map(new RpcRouter(loggerFactory: loggerFactory).MapRaftTransport(transport));
         var server = await RpcServer.StartAsync(router, options.Listen, loggerFactory: loggerFactory, cancellationToken: stop.Token).ConfigureAwait(false);
         await using var disposeServer = server.ConfigureAwait(false);
 
         host.Start();
         await host.StartGroupAsync(new RaftGroupConfig(GroupId, new BenchKvStateMachine()) { InitialMembers = options.Members }, stop.Token).ConfigureAwait(false);
-        service.Start();
         output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["ready"] = true,
@@ -103,7 +101,7 @@ internal sealed class RaftNodeCommand(RaftNodeOptions options, TextWriter output
         }
         catch (OperationCanceledException)
         {
-            // Asked to stop: the disposals below run in reverse order (KV service, host, transport, server, log).
+            // Asked to stop: the disposals below run in reverse order (server, host, transport, log).
         }
 
         // Where the process's time went, for the benchmarks' post-mortems (the harness keeps this in the node's log).

@@ -321,6 +321,10 @@ public sealed partial class RaftHost
             Metrics.LeaderChanged();
             RaftHostLog.LeaderChanged(_logger, NodeId, group.GroupId, soft.Leader, group.Node.Term);
         }
+        if (soft.Leader != group.Leader)
+        {
+            _knownLeaders[group.GroupId] = soft.Leader;
+        }
         group.Leader = soft.Leader;
         for (var i = 0; i < group.Transfers.Count; i++)
         {

@@ -60,6 +60,8 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<(ulong Group, ulong Client, ulong Request), PendingProposal> _proposals = new();
     private readonly ConcurrentDictionary<ulong, PendingConfChange> _confChanges = new();
     private readonly ConcurrentDictionary<ulong, ApplyLane> _lanes = new();
+    // Each running group's leader as the loop last learned it (0: none known), for KnownLeader.
+    private readonly ConcurrentDictionary<ulong, ulong> _knownLeaders = new();
     private long _pendingProposalCount;
     private long _nextOperationId;
 
@@ -229,6 +231,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
                 return;
             }
             _lanes.TryRemove(groupId, out _);
+            _knownLeaders.TryRemove(groupId, out _);
             if (group.Dirty)
             {
                 _dirty.Remove(group);
@@ -283,6 +286,14 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         Post(() => completion.TrySetResult(_groups.TryGetValue(groupId, out var group) ? group.Node.Status() : null));
         return completion.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The group's leader as this host last learned it (0 while it knows none), or null when the group does not run
+    /// here. Read without the loop — a dictionary lookup, cheap enough for every request (answering "not the leader"
+    /// without a proposal, or routing) — so it may lag the loop by the iteration in progress: the loop publishes a
+    /// change when it hands over the Ready that carries it.
+    /// </summary>
+    public ulong? KnownLeader(ulong groupId) => _knownLeaders.TryGetValue(groupId, out var leader) ? leader : null;
 
     /// <summary>Adds ticks for the loop to process (the timer's callback; the simulation calls it directly).</summary>
     internal void AddTicks(int count)
@@ -462,6 +473,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
         var group = new RaftGroup(groupId, node, storage, lane, snapshot.Index);
         _groups[groupId] = group;
         _lanes[groupId] = lane;
+        _knownLeaders[groupId] = 0;
         _awake.Add(group);
         Interlocked.Increment(ref _awakeCount);
         MarkDirty(group);

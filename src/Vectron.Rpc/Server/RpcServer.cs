@@ -43,8 +43,11 @@ public sealed class RpcServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(endpoint);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no configuration files, so no file watcher. The slim builder watches appsettings.json
+        // through a recursive inotify watch on the working directory, and every write under it (the log engine's
+        // pwritev when the data directory is below the working directory) woke that watcher's thread in every process.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         if (loggerFactory is not null)
         {
             builder.Services.AddSingleton(loggerFactory);

@@ -40,8 +40,10 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         var address = CheckListenAddress(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no configuration files and so no file watcher (see RpcServer.StartAsync: the slim
+        // builder's recursive inotify watch on the working directory woke on every write to a data directory below it).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddRouting();
         builder.WebHost.ConfigureKestrel(kestrel =>

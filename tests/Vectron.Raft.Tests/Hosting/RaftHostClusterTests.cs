@@ -33,6 +33,28 @@ public sealed class RaftHostClusterTests
     }
 
     [Fact]
+    public async Task KnownLeader_IsTheElectedLeaderOnEveryHost_AndFollowsTheNextElection()
+    {
+        await using var cluster = new TestCluster(Seed, 3);
+        Assert.Null(cluster[1].Host.KnownLeader(1));
+        cluster.StartGroup(1, 1, 2, 3);
+        Assert.Equal(0UL, cluster[1].Host.KnownLeader(1)); // running, no election yet (no tick has passed)
+
+        var leader = cluster.ElectLeader(1);
+        cluster.Tick(3); // a heartbeat round: every follower has heard from the leader
+        foreach (var node in cluster.Nodes.Values)
+        {
+            Assert.Equal(leader, node.Host.KnownLeader(1));
+        }
+
+        await cluster.StopAsync(leader);
+        var survivors = cluster.Nodes.Values.Where(n => n.Id != leader).ToList();
+        cluster.TickUntil(() => cluster.LeaderOf(1) is not 0 and var next && next != leader
+            && survivors.All(n => n.Host.KnownLeader(1) == next), 300, "both survivors knowing the new leader");
+        Assert.Null(survivors[0].Host.KnownLeader(99));
+    }
+
+    [Fact]
     public async Task Propose_ReturnsStateMachineResult_OnLeaderAndThroughFollower()
     {
         await using var cluster = new TestCluster(Seed, 3);

@@ -27,6 +27,8 @@ public sealed class StopGroupTests
         var persisted = cluster[1].Store.OpenGroup(1).InitialState().HardState;
 
         Assert.Null(cluster.Await(host.GetStatusAsync(1)));
+        Assert.Null(host.KnownLeader(1));
+        Assert.Equal(1UL, host.KnownLeader(2));
         Assert.Equal(RaftOutcome.UnknownGroup, cluster.Await(host.ProposeAsync(1, 1, 2, Increment("a"))).Outcome);
         Assert.Equal(RaftOutcome.UnknownGroup, cluster.Await(host.ReadAsync(1, ReadOnlyMemory<byte>.Empty, ReadConsistency.Linearizable)).Outcome);
         Assert.False(cluster.Await(host.StopGroupAsync(1)));
