@@ -45,7 +45,8 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
                         versions[system] = cluster.Version;
                         var run = await MeasureAsync(cluster).ConfigureAwait(false);
                         list.Add(run);
-                        diagnostics.WriteLine($"rep {rep + 1} {system}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed");
+                        diagnostics.WriteLine($"rep {rep + 1} {system}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed, " +
+                            $"cpu per write {run.CpuMsPerWrite * 1000:F0} µs (client {run.ClientCpuMsPerWrite * 1000:F0} µs)");
                     }
                 }
             }
@@ -72,6 +73,10 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
                     ["p50_ms"] = LatencyStatistics.RoundSignificant(LatencyStatistics.Median(list.Select(r => r.P50)), 4),
                     ["p99_ms"] = LatencyStatistics.RoundSignificant(p99, 4),
                     ["failed"] = list.Sum(r => r.Failed),
+                    ["cpu_us_per_write"] = list.All(r => r.CpuMsPerWrite is not null)
+                        ? Math.Round(LatencyStatistics.Median(list.Select(r => r.CpuMsPerWrite!.Value)) * 1000, 1)
+                        : null!,
+                    ["client_cpu_us_per_write"] = Math.Round(LatencyStatistics.Median(list.Select(r => r.ClientCpuMsPerWrite)) * 1000, 1),
                 });
             }
 
@@ -109,10 +114,15 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
             await load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token).ConfigureAwait(false);
         }
 
+        var members = cluster.ProcessIds;
+        var clusterCpu = ProcessTreeCpu.Total(members);
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         using var timed = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
         var result = await load.RunAsync(recordLatencies: true, onSuccess: null, timed.Token).ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
+        clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        clusterCpu = ProcessTreeCpu.Total(members) - clusterCpu;
         if (result.Writes == 0)
         {
             throw new InvalidOperationException($"{cluster.System}: no write committed in {seconds:F1} s ({result.Failed} failed)");
@@ -122,7 +132,9 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
             result.Writes / seconds,
             LatencyStatistics.Percentile(result.LatenciesMs, 50),
             LatencyStatistics.Percentile(result.LatenciesMs, 99),
-            result.Failed);
+            result.Failed,
+            clusterCpu?.TotalMilliseconds / result.Writes,
+            clientCpu.TotalMilliseconds / result.Writes);
     }
 
     private void Write(Dictionary<string, object> result)
@@ -131,5 +143,11 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
         output.Flush();
     }
 
-    private sealed record SystemRun(double WritesPerSecond, double P50, double P99, long Failed);
+    /// <param name="WritesPerSecond">Committed writes per second over the timed window.</param>
+    /// <param name="P50">Median write latency, ms.</param>
+    /// <param name="P99">99th percentile write latency, ms.</param>
+    /// <param name="Failed">Writes that did not commit.</param>
+    /// <param name="CpuMsPerWrite">CPU time of the members' processes (user + system, 10 ms resolution) over the timed window, per committed write; null without /proc.</param>
+    /// <param name="ClientCpuMsPerWrite">The same for this process, which runs the clients.</param>
+    private sealed record SystemRun(double WritesPerSecond, double P50, double P99, long Failed, double? CpuMsPerWrite, double ClientCpuMsPerWrite);
 }

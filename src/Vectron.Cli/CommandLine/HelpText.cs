@@ -226,7 +226,9 @@ internal static class HelpText
         (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes untimed for --warmup
         seconds (default S/5, at least 5: the nodes' JIT settles), then times S seconds; the systems
         take turns, the first alternating between repetitions. Prints one JSON object per system
-        (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed:
+        (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed,
+        cpu_us_per_write and client_cpu_us_per_write: CPU time of the members' processes, and of
+        this process, over the timed window per committed write, from /proc at 10 ms resolution;
         medians over the repetitions) and with --vs-etcd a ratio object
         (throughput_vectron_over_etcd, p99_vectron_over_etcd).
 

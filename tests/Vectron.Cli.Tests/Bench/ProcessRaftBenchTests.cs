@@ -46,6 +46,9 @@ public sealed class ProcessRaftBenchTests
         {
             Assert.True(line.GetProperty("writes_per_sec").GetDouble() > 0, line.ToString());
             Assert.True(line.GetProperty("p99_ms").GetDouble() > 0, line.ToString());
+            // etcd runs under a shell: its CPU is counted only if the child processes are.
+            Assert.True(line.GetProperty("cpu_us_per_write").GetDouble() > 0, line.ToString());
+            Assert.True(line.GetProperty("client_cpu_us_per_write").GetDouble() > 0, line.ToString());
         }
 
         var ratio = lines[2];

@@ -18,6 +18,9 @@ internal interface IKvCluster : IAsyncDisposable
     /// <summary>Members (indexes 0..Members-1).</summary>
     int Members { get; }
 
+    /// <summary>The processes of the members running now (each with its children: the CPU the cluster uses is theirs).</summary>
+    IReadOnlyList<int> ProcessIds { get; }
+
     /// <summary>The index of the member every member agrees leads, waiting up to <paramref name="timeout"/>.</summary>
     /// <exception cref="InvalidOperationException">No agreed leader within the timeout.</exception>
     Task<int> FindLeaderAsync(TimeSpan timeout);

@@ -75,6 +75,9 @@ internal sealed class VectronProcessCluster : IKvCluster
     /// <summary>The process of member <paramref name="member"/> (null while it is down).</summary>
     public ChildProcess? ProcessOf(int member) => _members[member].Process;
 
+    /// <inheritdoc />
+    public IReadOnlyList<int> ProcessIds => [.. _members.Select(m => m.Process).OfType<ChildProcess>().Select(p => p.Id)];
+
     /// <summary>The process ids of every node started so far (including killed ones), for checks that none is left.</summary>
     public IReadOnlyList<int> AllProcessIds { get; private set; } = [];
 

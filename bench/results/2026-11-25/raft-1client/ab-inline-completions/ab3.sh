@@ -1,0 +1,10 @@
+#!/bin/bash
+# usage: ab3.sh OUTDIR N ; A = kl2 default, B = kl2 with inline socket completions (all processes)
+out=$1; n=$2
+for i in $(seq 1 $n); do
+  for v in default inline; do
+    if [ $v = inline ]; then export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; else unset DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS; fi
+    dotnet /tmp/ab/kl2-bin/vectron.dll bench raft --processes --members 3 --clients 1 --value-size 256 --seconds 5 --reps 3 > $out/$v-$i.jsonl 2> $out/$v-$i.err
+    echo "$v $i: $(grep -o '"writes_per_sec":[0-9.]*,"p50_ms":[0-9.]*,"p99_ms":[0-9.]*' $out/$v-$i.jsonl) $(grep -o '"cpu_us_per_write":[0-9.]*,"client_cpu_us_per_write":[0-9.]*' $out/$v-$i.jsonl)"
+  done
+done

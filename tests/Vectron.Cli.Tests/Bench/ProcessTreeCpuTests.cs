@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Vectron.Cli.Bench.Processes;
+
+namespace Vectron.Cli.Tests.Bench;
+
+public sealed class ProcessTreeCpuTests
+{
+    [Fact]
+    public void ParseStat_ReadsUserPlusSystem_AfterANameWithSpacesAndParentheses()
+    {
+        // utime 123 and stime 45 ticks (fields 14 and 15) of a process named "a b) c".
+        const string Stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 500 0 0 0 123 45 0 0 20 0 7 0 100 1000 50";
+
+        Assert.Equal(1680, ProcessTreeCpu.ParseStat(Stat));
+        Assert.Null(ProcessTreeCpu.ParseStat("4242 no parenthesis"));
+        Assert.Null(ProcessTreeCpu.ParseStat("4242 (short) S 1 2"));
+    }
+
+    [Fact]
+    public void Own_OfThisProcess_AgreesWithTheRuntime()
+    {
+        // Burn a little CPU so both readings are well above the 10 ms resolution.
+        var burn = Stopwatch.StartNew();
+        double sink = 0;
+        while (burn.ElapsedMilliseconds < 200)
+        {
+            sink += Math.Sqrt(burn.ElapsedTicks);
+        }
+
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        double? own = ProcessTreeCpu.Own(Environment.ProcessId); // not Total: other tests' child processes would count
+        var after = Process.GetCurrentProcess().TotalProcessorTime;
+
+        Assert.True(sink > 0);
+        Assert.NotNull(own);
+        // Same kernel counters, 10 ms ticks; other test threads run meanwhile, so allow a few ticks either side.
+        Assert.InRange(own.Value, before.TotalMilliseconds - 50, after.TotalMilliseconds + 50);
+        Assert.Null(ProcessTreeCpu.Total([int.MaxValue]));
+    }
+}
