@@ -29,7 +29,7 @@ internal sealed class FailoverBenchCommand(FailoverBenchOptions options, TextWri
         var processes = new ChildProcessGroup();
         try
         {
-            var cluster = await VectronProcessCluster.StartAsync(processes, root, Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds).ConfigureAwait(false);
+            var cluster = await VectronProcessCluster.StartAsync(processes, root, Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory).ConfigureAwait(false);
             await using (cluster.ConfigureAwait(false))
             {
                 int leader = await cluster.FindLeaderAsync(Timeout).ConfigureAwait(false);

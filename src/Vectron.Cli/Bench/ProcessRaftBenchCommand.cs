@@ -39,7 +39,7 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
                     string directory = Path.Combine(root, $"rep-{rep}", system);
                     var cluster = system == "etcd"
                         ? (IKvCluster)await EtcdCluster.StartAsync(processes, directory, options.Members).ConfigureAwait(false)
-                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds).ConfigureAwait(false);
+                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory).ConfigureAwait(false);
                     await using (cluster.ConfigureAwait(false))
                     {
                         versions[system] = cluster.Version;
@@ -116,12 +116,12 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
 
         var members = cluster.ProcessIds;
         var clusterCpu = ProcessTreeCpu.Total(members);
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clientCpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         using var timed = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
         var result = await load.RunAsync(recordLatencies: true, onSuccess: null, timed.Token).ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
-        clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        clientCpu = Environment.CpuUsage.TotalTime - clientCpu;
         clusterCpu = ProcessTreeCpu.Total(members) - clusterCpu;
         if (result.Writes == 0)
         {

@@ -82,6 +82,9 @@ internal sealed class ClientCall<TRequest, TResponse> : IAsyncDisposable
     /// <summary>Whether the response has arrived or failed: on a request stream, the server ended the call or the connection is gone.</summary>
     public bool ResponseEnded => _responseTask?.IsCompleted == true;
 
+    /// <summary>Completes (in any state) when the response has arrived or failed; see <see cref="ResponseEnded"/>.</summary>
+    public Task Ended => _responseTask ?? Task.CompletedTask;
+
     public async ValueTask WriteAsync(TRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -29,6 +29,9 @@ public sealed class RpcClientStreamingCall<TRequest, TResponse> : IAsyncDisposab
     /// </summary>
     internal bool EndedEarly => _call.ResponseEnded;
 
+    /// <summary>Completes (in any state) once <see cref="EndedEarly"/> would be true, or the call was completed or disposed.</summary>
+    internal Task Ended => _call.Ended;
+
     /// <summary>Ends the request stream and waits for the response.</summary>
     /// <exception cref="RpcException">The call did not end with OK.</exception>
     public async Task<TResponse> CompleteAsync()

@@ -118,6 +118,20 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the batch stream to <paramref name="peer"/> now and keeps one open from then on, reopening it (with
+    /// backoff while the peer is away) when it ends — so the first message to a peer this node rarely talks to (a
+    /// follower's pre-vote to another follower) does not wait for a connection. Call it for every member a group may
+    /// elect, and again when a peer's address changes (it reconnects at once). Never blocks.
+    /// </summary>
+    public void Connect(ulong peer)
+    {
+        if (!_disposed)
+        {
+            SenderFor(peer).Warm();
+        }
+    }
+
     /// <inheritdoc />
     public void SendSnapshot(ulong toNode, SnapshotTransfer transfer)
     {

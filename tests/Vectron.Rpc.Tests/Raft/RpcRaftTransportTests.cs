@@ -59,6 +59,47 @@ public sealed class RpcRaftTransportTests
     }
 
     [Fact]
+    public async Task Connect_OpensTheStreamBeforeAnyBatch_AndTheFirstBatchUsesIt()
+    {
+        await using var pair = await Pair.StartAsync();
+        pair.Sender.Connect(2);
+        await Eventually.WaitAsync(() => pair.Sender.SenderOf(2) is { StreamsOpened: 1, StreamEndedEarly: false }, "a stream opened with nothing to send");
+
+        pair.Sender.Send(Batch(from: 1, to: 2, groups: [Group]));
+
+        await Eventually.WaitAsync(() => pair.ReceiverHandler.Batches.Count == 1, "the batch delivered");
+        Assert.Equal(1, pair.Sender.SenderOf(2)!.StreamsOpened);
+        Assert.Empty(pair.SenderHandler.Unreachable);
+    }
+
+    [Fact]
+    public async Task AConnectedPeer_ThatGoesAway_IsReconnectedWithoutABatch_OnceItIsBack()
+    {
+        var receiverHandler = new RecordingHandler();
+        await using var receiver = new RpcRaftTransport(_ => null, Fast);
+        receiver.Bind(2, receiverHandler);
+        var server = await RpcServer.StartAsync(new RpcRouter().MapRaftTransport(receiver), new IPEndPoint(IPAddress.Loopback, 0));
+        var endpoint = new IPEndPoint(IPAddress.Loopback, server.Address.Port);
+        var senderHandler = new RecordingHandler();
+        await using var sender = new RpcRaftTransport(node => node == 2 ? server.Address : null, Fast);
+        sender.Bind(1, senderHandler);
+        sender.Connect(2);
+        await Eventually.WaitAsync(() => sender.SenderOf(2) is { StreamsOpened: 1, StreamEndedEarly: false }, "the first stream");
+
+        // The peer goes away: the idle sender notices its stream end and keeps trying, with backoff, before any batch.
+        await server.DisposeAsync();
+        await Eventually.WaitAsync(() => sender.SenderOf(2)!.StreamsOpened >= 3, "reopen attempts while the peer is away");
+
+        await using var back = await RpcServer.StartAsync(new RpcRouter().MapRaftTransport(receiver), endpoint);
+        int opened = sender.SenderOf(2)!.StreamsOpened;
+        await Eventually.WaitAsync(() => sender.SenderOf(2)!.StreamsOpened > opened && !sender.SenderOf(2)!.StreamEndedEarly, "a stream to the peer that is back");
+        sender.Send(Batch(from: 1, to: 2, groups: [Group]));
+
+        await Eventually.WaitAsync(() => receiverHandler.Batches.Count == 1, "the batch delivered");
+        Assert.Empty(senderHandler.Unreachable); // no batch was ever dropped: none was sent while the peer was away
+    }
+
+    [Fact]
     public async Task LargeBatch_IsSplitIntoWireBatches_AndArrivesWhole()
     {
         await using var pair = await Pair.StartAsync(Fast with { MaxWireBatchBytes = 4096 });

@@ -39,9 +39,11 @@ internal sealed class VectronProcessCluster : IKvCluster
     private readonly int _electionMs;
     private readonly Member[] _members;
     private readonly List<RpcChannel> _retired = [];
+    private readonly bool _verboseNodes;
 
-    private VectronProcessCluster(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs)
+    private VectronProcessCluster(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs, bool verboseNodes)
     {
+        _verboseNodes = verboseNodes;
         _processes = processes;
         _root = root;
         _heartbeatMs = heartbeatMs;
@@ -55,10 +57,14 @@ internal sealed class VectronProcessCluster : IKvCluster
 
     public int Members => _members.Length;
 
-    /// <summary>Starts the M nodes (each in <c>root/node-N</c>) and tells each the others' addresses.</summary>
-    public static async Task<VectronProcessCluster> StartAsync(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs)
+    /// <summary>
+    /// Starts the M nodes (each in <c>root/node-N</c>) and tells each the others' addresses. With
+    /// <paramref name="verboseNodes"/> the nodes log their Raft and transport events (leader changes with terms, broken
+    /// streams) into <c>root/node-N.log</c>: for benchmarks whose directory is kept.
+    /// </summary>
+    public static async Task<VectronProcessCluster> StartAsync(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs, bool verboseNodes = false)
     {
-        var cluster = new VectronProcessCluster(processes, root, members, heartbeatMs, electionMs);
+        var cluster = new VectronProcessCluster(processes, root, members, heartbeatMs, electionMs, verboseNodes);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, members).Select(cluster.LaunchAsync)).ConfigureAwait(false);
@@ -219,6 +225,7 @@ internal sealed class VectronProcessCluster : IKvCluster
             "--heartbeat-ms", _heartbeatMs.ToString(CultureInfo.InvariantCulture),
             "--election-ms", _electionMs.ToString(CultureInfo.InvariantCulture),
             "--control-stdin",
+            .. _verboseNodes ? ["--verbose"] : Array.Empty<string>(),
         ];
         var process = _processes.Start($"vectron node {node.Id}", fileName, arguments, Path.Combine(_root, $"node-{node.Id}.log"), NodeEnvironment);
         node.Process = process;
