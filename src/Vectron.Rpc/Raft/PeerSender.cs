@@ -32,6 +32,7 @@ internal sealed class PeerSender
     private RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary>? _current;
     private volatile bool _keepOpen;
     private int _idleReopens;
+    private int _warmRequested; // 1 after Warm until a watcher skips its backoff for it
 
     public PeerSender(RpcRaftTransport transport, ulong peer, CancellationToken stopping)
     {
@@ -67,6 +68,7 @@ internal sealed class PeerSender
     public void Warm()
     {
         _keepOpen = true;
+        Volatile.Write(ref _warmRequested, 1); // a reconnect attempt still under way then retries without backoff
         _queue.Writer.TryWrite(WakeSignal);
     }
 
@@ -200,7 +202,7 @@ internal sealed class PeerSender
         try
         {
             await call.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (idleReopens > 0)
+            if (idleReopens > 0 && Interlocked.Exchange(ref _warmRequested, 0) == 0)
             {
                 await Task.Delay(_transport.Backoff(idleReopens), _transport.Options.TimeProvider, _stopping).ConfigureAwait(false);
             }
