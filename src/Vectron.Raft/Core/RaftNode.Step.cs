@@ -95,6 +95,10 @@ public sealed partial class RaftNode
         else
         {
             Send(new Message { Type = MessageTypes.VoteResponseFor(m.Type), To = m.From, Term = Term, Reject = true });
+            if (m.Type == MessageType.Vote && Role == RaftRole.Candidate && Vote == Id && m.Term == Term)
+            {
+                RetrySoonAfterSplit();
+            }
         }
     }
 

@@ -1,0 +1,42 @@
+using Vectron.Raft.Core;
+
+namespace Vectron.Raft.Tests.Core;
+
+public sealed class SplitVoteTests
+{
+    private const int ElectionTicks = 40;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void ASplitVote_IsRetriedWithinAQuarterOfTheElectionTimeout(int seed)
+    {
+        var cluster = new TestCluster(seed, [1, 2, 3], options => options with { ElectionTicks = ElectionTicks });
+        cluster.Elect(1);
+        cluster.Down.Add(1);
+
+        // Both followers time out at once: their pre-votes cross, each grants the other's, and both stand in the same term.
+        cluster.Nodes[2].Campaign();
+        cluster.Nodes[3].Campaign();
+        cluster.Stabilize();
+        Assert.True(cluster.Nodes[2].Role == RaftRole.Candidate && cluster.Nodes[3].Role == RaftRole.Candidate,
+            $"seed {seed}: not a split: {cluster.Nodes[2].Status()} / {cluster.Nodes[3].Status()}");
+        Assert.Equal(cluster.Nodes[2].Term, cluster.Nodes[3].Term);
+
+        // Each would have waited a whole randomised timeout (at least ElectionTicks); now each draws within a quarter of it.
+        // (Here both tick in lockstep, so equal draws split again and are retried the same way.)
+        int ticks = 0;
+        while (cluster.Leader() is null && ticks < 4 * ElectionTicks)
+        {
+            cluster.TickAll();
+            cluster.Stabilize();
+            ticks++;
+        }
+
+        Assert.True(cluster.Leader() is 2 or 3, $"seed {seed}: no leader after {ticks} ticks");
+        Assert.True(ticks < ElectionTicks, $"seed {seed}: the retry took {ticks} ticks, as long as a whole election timeout");
+    }
+}
