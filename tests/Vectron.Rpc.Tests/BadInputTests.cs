@@ -5,7 +5,6 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 using Vectron.Rpc.Protocol.Internal;
 using Vectron.Rpc.Server;
 using Vectron.Rpc.Wire;
@@ -132,8 +131,9 @@ public sealed class BadInputTests
     public async Task Http11Request_ReachingTheRouter_Is426()
     {
         // Behind an endpoint that does accept HTTP/1.1 (a proxy, a shared port) the router itself refuses.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder, as RpcServer: the slim one's inotify watch would disturb RpcServerHostingTests' count.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1));
         await using var app = builder.Build();
         app.Run(new RpcRouter().MapDiagnostics(7).HandleAsync);

@@ -16,6 +16,12 @@ public sealed partial class RaftNode
         if (Promotable() && _electionElapsed >= _randomizedElectionTimeout)
         {
             _electionElapsed = 0;
+            if (_timeoutBeforeSplitRetry != 0)
+            {
+                // The quick retry after a split vote was for this campaign only.
+                _randomizedElectionTimeout = _timeoutBeforeSplitRetry;
+                _timeoutBeforeSplitRetry = 0;
+            }
             StepCore(new Message { Type = MessageType.Hup, From = Id });
         }
     }
@@ -151,10 +157,23 @@ public sealed partial class RaftNode
     /// knows no leader, so it grants the pre-vote). Only timing changes: a candidate campaigns sooner, never more often
     /// than it could anyway, and safety does not depend on timeouts. (etcd waits the whole timeout here.)
     /// </summary>
+    /// <remarks>
+    /// The draw is at least a tenth of the election timeout away (100 ms with the usual settings), far longer than
+    /// a vote round: a candidate whose winning votes are still in flight (five voters) does not abandon the round,
+    /// and a new leader's first append reaches the others before the loser campaigns again. The shortened timeout
+    /// serves one campaign only (see <see cref="TickElection"/>), so a pre-vote that stays unanswered is not repeated
+    /// at that pace.
+    /// </remarks>
     private void RetrySoonAfterSplit()
     {
-        var soon = _electionElapsed + 1 + _random.Next(Math.Max(1, _options.ElectionTicks / 4));
-        _randomizedElectionTimeout = Math.Min(_randomizedElectionTimeout, soon);
+        var floor = Math.Max(1, _options.ElectionTicks / 10);
+        var ceiling = Math.Max(floor, _options.ElectionTicks / 4);
+        var soon = _electionElapsed + floor + _random.Next(ceiling - floor + 1);
+        if (soon < _randomizedElectionTimeout)
+        {
+            _timeoutBeforeSplitRetry = _randomizedElectionTimeout;
+            _randomizedElectionTimeout = soon;
+        }
     }
 
     private void Reset(ulong term)
@@ -168,6 +187,7 @@ public sealed partial class RaftNode
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
         _randomizedElectionTimeout = _options.ElectionTicks + _random.Next(_options.ElectionTicks);
+        _timeoutBeforeSplitRetry = 0;
         AbortLeaderTransfer();
         _tracker.ResetVotes();
         var lastIndex = _log.LastIndex;

@@ -26,6 +26,7 @@ public sealed partial class RaftNode
     private int _heartbeatElapsed;
     private int _transferElapsed;
     private int _randomizedElectionTimeout;
+    private int _timeoutBeforeSplitRetry; // non-zero while a split-vote retry has shortened the timeout
     private ulong _pendingConfIndex;
     private long _uncommittedBytes;
     private ulong _readSequence;

@@ -174,6 +174,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
             _stopping.Dispose();
         }
         await WriteUnwrittenHardStatesAsync().ConfigureAwait(false);
+        _knownLeaders.Clear(); // no group runs here any more
         FailEverything(RaftOutcome.Stopped);
     }
 

@@ -32,6 +32,9 @@ public sealed class RpcClientStreamingCall<TRequest, TResponse> : IAsyncDisposab
     /// <summary>Completes (in any state) once <see cref="EndedEarly"/> would be true, or the call was completed or disposed.</summary>
     internal Task Ended => _call.Ended;
 
+    /// <summary>When the caller opened the call (a <see cref="TimeProvider"/> timestamp it sets; 0 unless set).</summary>
+    internal long OpenedAt { get; set; }
+
     /// <summary>Ends the request stream and waits for the response.</summary>
     /// <exception cref="RpcException">The call did not end with OK.</exception>
     public async Task<TResponse> CompleteAsync()

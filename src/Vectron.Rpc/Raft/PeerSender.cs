@@ -31,8 +31,9 @@ internal sealed class PeerSender
     private int _streamsOpened;
     private RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary>? _current;
     private volatile bool _keepOpen;
-    private int _idleReopens;
+    private int _idleReopens; // kept-open streams in a row that ended without carrying anything or staying up
     private int _warmRequested; // 1 after Warm until a watcher skips its backoff for it
+    private object? _watchedCall; // the call a watcher waits on (RunAsync's thread only)
 
     public PeerSender(RpcRaftTransport transport, ulong peer, CancellationToken stopping)
     {
@@ -96,10 +97,11 @@ internal sealed class PeerSender
                     {
                         // The stream died while idle (the peer stopped or restarted; the connection is gone): open a
                         // new one for this batch rather than lose it on a write that can only fail.
+                        // A kept-open stream that ended before carrying anything or staying up: the peer is still
+                        // away; back off. One that carried batches or stayed up was healthy: reopen at once.
+                        _idleReopens = streamCarried || StayedUp(call) ? 0 : _idleReopens + 1;
                         await call.DisposeAsync().ConfigureAwait(false);
                         call = null;
-                        // A kept-open stream that ended before carrying anything: the peer is still away; back off.
-                        _idleReopens = streamCarried ? 0 : _idleReopens + 1;
                     }
 
                     if (call is null)
@@ -108,28 +110,47 @@ internal sealed class PeerSender
                         streamCarried = false;
                     }
 
+                    bool pendingWritten = false;
                     if (pending is not null)
                     {
                         current = pending;
                         pending = null;
                         await WriteAsync(call, current).ConfigureAwait(false);
                         streamCarried = true;
+                        pendingWritten = true;
                     }
 
+                    bool wrote = false;
                     while (_queue.Reader.TryRead(out current))
                     {
                         if (ReferenceEquals(current, WakeSignal))
                         {
-                            continue; // its work, a stream that is open, was done above
+                            if (call.EndedEarly)
+                            {
+                                // Ended since the check above: go round again so the top of the loop reopens it.
+                                _queue.Writer.TryWrite(WakeSignal);
+                                break;
+                            }
+
+                            if (_keepOpen && !ReferenceEquals(_watchedCall, call))
+                            {
+                                Watch(call); // opened before Connect asked to keep it open
+                            }
+
+                            continue;
                         }
 
                         await WriteAsync(call, current).ConfigureAwait(false);
                         streamCarried = true;
+                        wrote = true;
                         _idleReopens = 0;
                     }
 
                     current = null;
-                    failures = 0;
+                    if (wrote || pendingWritten)
+                    {
+                        failures = 0; // only a stream that took a write is proof that the peer is back
+                    }
                 }
                 catch (RpcException exception) when (!_stopping.IsCancellationRequested)
                 {
@@ -161,6 +182,10 @@ internal sealed class PeerSender
                     }
 
                     await Task.Delay(backoff, _transport.Options.TimeProvider, _stopping).ConfigureAwait(false);
+                    if (_keepOpen)
+                    {
+                        _queue.Writer.TryWrite(WakeSignal); // the drain above may have taken the watcher's wake
+                    }
                 }
             }
         }
@@ -188,21 +213,37 @@ internal sealed class PeerSender
 
         var call = channel.ClientStreaming(RaftTransportMethods.SendBatches, new RpcCallOptions { CancellationToken = _stopping });
         Volatile.Write(ref _current, call);
+        call.OpenedAt = _transport.Options.TimeProvider.GetTimestamp();
         if (_keepOpen)
         {
-            _ = WakeWhenEndedAsync(call, _idleReopens);
+            Watch(call);
         }
 
         return call;
     }
 
-    /// <summary>Wakes the sender when <paramref name="call"/> ends, after a backoff once reopening keeps failing.</summary>
+    /// <summary>Whether <paramref name="call"/> stayed open longer than the reconnect backoff's cap before it ended.</summary>
+    private bool StayedUp(RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary> call) =>
+        _transport.Options.TimeProvider.GetElapsedTime(call.OpenedAt) > _transport.Options.ReconnectBackoffMax;
+
+    /// <summary>Starts the one watcher of <paramref name="call"/> (RunAsync's thread).</summary>
+    private void Watch(RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary> call)
+    {
+        _watchedCall = call;
+        _ = WakeWhenEndedAsync(call, _idleReopens);
+    }
+
+    /// <summary>
+    /// Wakes the sender when <paramref name="call"/> ends: at once when it had stayed up (or a Connect asked since),
+    /// else after the backoff for <paramref name="idleReopens"/> failed reopenings.
+    /// </summary>
     private async Task WakeWhenEndedAsync(RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary> call, int idleReopens)
     {
         try
         {
             await call.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (idleReopens > 0 && Interlocked.Exchange(ref _warmRequested, 0) == 0)
+            bool healthy = StayedUp(call);
+            if (!healthy && idleReopens > 0 && Interlocked.Exchange(ref _warmRequested, 0) == 0)
             {
                 await Task.Delay(_transport.Backoff(idleReopens), _transport.Options.TimeProvider, _stopping).ConfigureAwait(false);
             }

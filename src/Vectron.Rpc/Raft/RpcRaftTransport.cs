@@ -122,7 +122,8 @@ public sealed class RpcRaftTransport : ITransport, IAsyncDisposable
     /// Opens the batch stream to <paramref name="peer"/> now and keeps one open from then on, reopening it (with
     /// backoff while the peer is away) when it ends — so the first message to a peer this node rarely talks to (a
     /// follower's pre-vote to another follower) does not wait for a connection. Call it for every member a group may
-    /// elect, and again when a peer's address changes (it reconnects at once). Never blocks.
+    /// elect, and again when a peer's address changes: a stream that has ended is then reopened at once, without the
+    /// backoff (one still open to the old address is kept until it ends). Never blocks.
     /// </summary>
     public void Connect(ulong peer)
     {

@@ -6,12 +6,12 @@ namespace Vectron.Cli.Tests.Bench;
 public sealed class ProcessTreeCpuTests
 {
     [Fact]
-    public void ParseStat_ReadsUserPlusSystem_AfterANameWithSpacesAndParentheses()
+    public void ParseStat_ReadsOwnAndReapedChildrensTime_AfterANameWithSpacesAndParentheses()
     {
-        // utime 123 and stime 45 ticks (fields 14 and 15) of a process named "a b) c".
-        const string Stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 500 0 0 0 123 45 0 0 20 0 7 0 100 1000 50";
+        // utime 123, stime 45, cutime 6, cstime 2 ticks (fields 14–17) of a process named "a b) c".
+        const string Stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 500 0 0 0 123 45 6 2 20 0 7 0 100 1000 50";
 
-        Assert.Equal(1680, ProcessTreeCpu.ParseStat(Stat));
+        Assert.Equal(1760, ProcessTreeCpu.ParseStat(Stat));
         Assert.Null(ProcessTreeCpu.ParseStat("4242 no parenthesis"));
         Assert.Null(ProcessTreeCpu.ParseStat("4242 (short) S 1 2"));
     }

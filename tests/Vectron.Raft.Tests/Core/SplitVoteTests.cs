@@ -39,4 +39,39 @@ public sealed class SplitVoteTests
         Assert.True(cluster.Leader() is 2 or 3, $"seed {seed}: no leader after {ticks} ticks");
         Assert.True(ticks < ElectionTicks, $"seed {seed}: the retry took {ticks} ticks, as long as a whole election timeout");
     }
+
+    [Fact]
+    public void TheQuickRetry_ServesOneCampaignOnly()
+    {
+        var cluster = new TestCluster(11, [1, 2, 3], options => options with { ElectionTicks = ElectionTicks });
+        cluster.Elect(1);
+        cluster.Down.Add(1);
+        cluster.Nodes[2].Campaign();
+        cluster.Nodes[3].Campaign();
+        cluster.Stabilize();
+        Assert.Equal(RaftRole.Candidate, cluster.Nodes[2].Role);
+
+        // Node 3 goes too: node 2's pre-votes stay unanswered; count the ticks between its campaigns.
+        cluster.Down.Add(3);
+        cluster.InFlight.Clear();
+        var gaps = new List<int>();
+        int since = 0;
+        for (int tick = 0; tick < 6 * ElectionTicks && gaps.Count < 2; tick++)
+        {
+            cluster.Tick(2);
+            since++;
+            cluster.ProcessReady(2);
+            bool campaigned = cluster.InFlight.Any(m => m.From == 2 && m.Type == MessageType.PreVote);
+            cluster.InFlight.Clear();
+            if (campaigned)
+            {
+                gaps.Add(since);
+                since = 0;
+            }
+        }
+
+        Assert.Equal(2, gaps.Count);
+        Assert.True(gaps[0] < ElectionTicks, $"the retry after the split came after {gaps[0]} ticks");
+        Assert.True(gaps[1] >= ElectionTicks, $"the campaign after it came after {gaps[1]} ticks, still at the quick pace");
+    }
 }

@@ -48,6 +48,7 @@ public sealed class RaftHostClusterTests
         }
 
         await cluster.StopAsync(leader);
+        Assert.Null(cluster[leader].Host.KnownLeader(1)); // a stopped host runs no group
         var survivors = cluster.Nodes.Values.Where(n => n.Id != leader).ToList();
         cluster.TickUntil(() => cluster.LeaderOf(1) is not 0 and var next && next != leader
             && survivors.All(n => n.Host.KnownLeader(1) == next), 300, "both survivors knowing the new leader");

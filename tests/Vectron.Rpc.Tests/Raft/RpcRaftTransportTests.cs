@@ -72,8 +72,10 @@ public sealed class RpcRaftTransportTests
         Assert.Empty(pair.SenderHandler.Unreachable);
     }
 
-    [Fact]
-    public async Task AConnectedPeer_ThatGoesAway_IsReconnectedWithoutABatch_OnceItIsBack()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AConnectedPeer_ThatGoesAway_IsReconnectedWithoutABatch_OnceItIsBack(bool streamOpenedByABatchFirst)
     {
         var receiverHandler = new RecordingHandler();
         await using var receiver = new RpcRaftTransport(_ => null, Fast);
@@ -83,6 +85,13 @@ public sealed class RpcRaftTransportTests
         var senderHandler = new RecordingHandler();
         await using var sender = new RpcRaftTransport(node => node == 2 ? server.Address : null, Fast);
         sender.Bind(1, senderHandler);
+        if (streamOpenedByABatchFirst)
+        {
+            // Connect must also keep open a stream that an earlier batch opened.
+            sender.Send(Batch(from: 1, to: 2, groups: [Group]));
+            await Eventually.WaitAsync(() => receiverHandler.Batches.Count == 1, "the first batch");
+        }
+
         sender.Connect(2);
         await Eventually.WaitAsync(() => sender.SenderOf(2) is { StreamsOpened: 1, StreamEndedEarly: false }, "the first stream");
 
@@ -95,7 +104,8 @@ public sealed class RpcRaftTransportTests
         await Eventually.WaitAsync(() => sender.SenderOf(2)!.StreamsOpened > opened && !sender.SenderOf(2)!.StreamEndedEarly, "a stream to the peer that is back");
         sender.Send(Batch(from: 1, to: 2, groups: [Group]));
 
-        await Eventually.WaitAsync(() => receiverHandler.Batches.Count == 1, "the batch delivered");
+        int expected = streamOpenedByABatchFirst ? 2 : 1;
+        await Eventually.WaitAsync(() => receiverHandler.Batches.Count == expected, "the batch delivered");
         Assert.Empty(senderHandler.Unreachable); // no batch was ever dropped: none was sent while the peer was away
     }
 

@@ -43,7 +43,7 @@ internal static class ProcessTreeCpu
         return total;
     }
 
-    /// <summary>utime + stime of one process (all its threads), in milliseconds.</summary>
+    /// <summary>CPU time of one process (all its threads, and its reaped children), in milliseconds.</summary>
     internal static double? Own(int processId)
     {
         string text;
@@ -63,7 +63,11 @@ internal static class ProcessTreeCpu
         return ParseStat(text);
     }
 
-    /// <summary>utime + stime from a <c>stat</c> line: fields 14 and 15, counted after the command name's closing parenthesis (the name may hold spaces).</summary>
+    /// <summary>
+    /// utime + stime + cutime + cstime from a <c>stat</c> line (fields 14–17, counted after the command name's closing
+    /// parenthesis, as the name may hold spaces): the process's own time and that of its children that exited and were
+    /// waited for, so a child that ends inside the window is still counted (through its parent).
+    /// </summary>
     internal static double? ParseStat(string stat)
     {
         int close = stat.LastIndexOf(')');
@@ -74,14 +78,23 @@ internal static class ProcessTreeCpu
 
         string[] fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // fields[0] is field 3 (state), so field N is fields[N - 3].
-        if (fields.Length < 13
-            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out long user)
-            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out long system))
+        if (fields.Length < 15)
         {
             return null;
         }
 
-        return (user + system) * MillisecondsPerTick;
+        long total = 0;
+        for (int field = 11; field <= 14; field++)
+        {
+            if (!long.TryParse(fields[field], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
+            {
+                return null;
+            }
+
+            total += ticks;
+        }
+
+        return total * MillisecondsPerTick;
     }
 
     private static IEnumerable<int> Children(int processId)
