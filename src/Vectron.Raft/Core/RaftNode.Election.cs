@@ -153,21 +153,22 @@ public sealed partial class RaftNode
     /// Another candidate asked for our vote in the term we stand in: both voted for themselves, and unless a third
     /// voter decides, neither wins (with one of three members down, certainly). Both would wait a whole randomised
     /// timeout, [E, 2E), before the next round, so one split vote doubled a failover's outage. Instead each competitor
-    /// draws again within a quarter of the election timeout from now; the first to fire wins the next round (the other
+    /// draws again between a twentieth and a tenth of the election timeout from now (at least one and two ticks); the
+    /// first to fire wins the next round (the other
     /// knows no leader, so it grants the pre-vote). Only timing changes: a candidate campaigns sooner, never more often
     /// than it could anyway, and safety does not depend on timeouts. (etcd waits the whole timeout here.)
     /// </summary>
     /// <remarks>
-    /// The draw is at least a tenth of the election timeout away (100 ms with the usual settings), far longer than
-    /// a vote round: a candidate whose winning votes are still in flight (five voters) does not abandon the round,
+    /// The draw is at least a twentieth of the election timeout away (50 ms with the usual settings), far longer than
+    /// a vote round on a LAN: a candidate whose winning votes are still in flight (five voters) does not abandon the round,
     /// and a new leader's first append reaches the others before the loser campaigns again. The shortened timeout
     /// serves one campaign only (see <see cref="TickElection"/>), so a pre-vote that stays unanswered is not repeated
     /// at that pace.
     /// </remarks>
     private void RetrySoonAfterSplit()
     {
-        var floor = Math.Max(1, _options.ElectionTicks / 10);
-        var ceiling = Math.Max(floor, _options.ElectionTicks / 4);
+        var floor = Math.Max(1, _options.ElectionTicks / 20);
+        var ceiling = Math.Max(floor + 1, _options.ElectionTicks / 10);
         var soon = _electionElapsed + floor + _random.Next(ceiling - floor + 1);
         if (soon < _randomizedElectionTimeout)
         {

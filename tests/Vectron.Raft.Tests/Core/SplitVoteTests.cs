@@ -12,7 +12,7 @@ public sealed class SplitVoteTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
-    public void ASplitVote_IsRetriedWithinAQuarterOfTheElectionTimeout(int seed)
+    public void ASplitVote_IsRetriedWithinATenthOfTheElectionTimeout(int seed)
     {
         var cluster = new TestCluster(seed, [1, 2, 3], options => options with { ElectionTicks = ElectionTicks });
         cluster.Elect(1);
@@ -26,7 +26,7 @@ public sealed class SplitVoteTests
             $"seed {seed}: not a split: {cluster.Nodes[2].Status()} / {cluster.Nodes[3].Status()}");
         Assert.Equal(cluster.Nodes[2].Term, cluster.Nodes[3].Term);
 
-        // Each would have waited a whole randomised timeout (at least ElectionTicks); now each draws within a quarter of it.
+        // Each would have waited a whole randomised timeout (at least ElectionTicks); now each draws within a tenth of it.
         // (Here both tick in lockstep, so equal draws split again and are retried the same way.)
         int ticks = 0;
         while (cluster.Leader() is null && ticks < 4 * ElectionTicks)
