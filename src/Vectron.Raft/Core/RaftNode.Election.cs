@@ -154,9 +154,8 @@ public sealed partial class RaftNode
     /// voter decides, neither wins (with one of three members down, certainly). Both would wait a whole randomised
     /// timeout, [E, 2E), before the next round, so one split vote doubled a failover's outage. Instead each competitor
     /// draws again between a twentieth and a tenth of the election timeout from now (at least one and two ticks); the
-    /// first to fire wins the next round (the other
-    /// knows no leader, so it grants the pre-vote). Only timing changes: a candidate campaigns sooner, never more often
-    /// than it could anyway, and safety does not depend on timeouts. (etcd waits the whole timeout here.)
+    /// first to fire wins the next round (the other knows no leader, so it grants the pre-vote). Only timing changes,
+    /// and safety does not depend on timeouts. (etcd waits the whole timeout here.)
     /// </summary>
     /// <remarks>
     /// The draw is at least a twentieth of the election timeout away (50 ms with the usual settings), far longer than

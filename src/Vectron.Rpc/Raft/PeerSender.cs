@@ -33,7 +33,7 @@ internal sealed class PeerSender
     private volatile bool _keepOpen;
     private int _idleReopens; // kept-open streams in a row that ended without carrying anything or staying up
     private int _warmRequested; // 1 after Warm until a watcher skips its backoff for it
-    private object? _watchedCall; // the call a watcher waits on (RunAsync's thread only)
+    private RpcClientStreamingCall<RaftBatch, RaftBatchStreamSummary>? _watchedCall; // the call a watcher waits on (RunAsync's thread only)
 
     public PeerSender(RpcRaftTransport transport, ulong peer, CancellationToken stopping)
     {
