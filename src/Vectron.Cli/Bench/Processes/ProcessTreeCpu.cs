@@ -30,10 +30,12 @@ internal static class ProcessTreeCpu
 
     private static double? Tree(int processId)
     {
-        if (Own(processId) is not { } total)
+        if (Read(processId) is not { } times)
         {
             return null;
         }
+
+        double total = times.SelfMilliseconds + times.ReapedChildrenMilliseconds;
 
         foreach (int child in Children(processId))
         {
@@ -43,8 +45,8 @@ internal static class ProcessTreeCpu
         return total;
     }
 
-    /// <summary>CPU time of one process (all its threads, and its reaped children), in milliseconds.</summary>
-    internal static double? Own(int processId)
+    /// <summary>The CPU times of one process, or null where its <c>stat</c> cannot be read.</summary>
+    internal static StatTimes? Read(int processId)
     {
         string text;
         try
@@ -64,11 +66,12 @@ internal static class ProcessTreeCpu
     }
 
     /// <summary>
-    /// utime + stime + cutime + cstime from a <c>stat</c> line (fields 14–17, counted after the command name's closing
-    /// parenthesis, as the name may hold spaces): the process's own time and that of its children that exited and were
-    /// waited for, so a child that ends inside the window is still counted (through its parent).
+    /// utime + stime and cutime + cstime from a <c>stat</c> line (fields 14–17, counted after the command name's
+    /// closing parenthesis, as the name may hold spaces): the process's own time, and that of its children that exited
+    /// and were waited for. A tree's total counts both, so a child that ends inside the window is still counted
+    /// (through its parent).
     /// </summary>
-    internal static double? ParseStat(string stat)
+    internal static StatTimes? ParseStat(string stat)
     {
         int close = stat.LastIndexOf(')');
         if (close < 0)
@@ -83,19 +86,24 @@ internal static class ProcessTreeCpu
             return null;
         }
 
-        long total = 0;
-        for (int field = 11; field <= 14; field++)
+        Span<long> ticks = stackalloc long[4];
+        for (int i = 0; i < ticks.Length; i++)
         {
-            if (!long.TryParse(fields[field], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
+            if (!long.TryParse(fields[11 + i], NumberStyles.None, CultureInfo.InvariantCulture, out ticks[i]))
             {
                 return null;
             }
-
-            total += ticks;
         }
 
-        return total * MillisecondsPerTick;
+        return new StatTimes((ticks[0] + ticks[1]) * MillisecondsPerTick, (ticks[2] + ticks[3]) * MillisecondsPerTick);
     }
+
+    /// <summary>
+    /// One process's CPU time in milliseconds: its own threads' (<c>utime + stime</c>, what
+    /// <c>Process.TotalProcessorTime</c> reports) and that of its children that exited and were reaped
+    /// (<c>cutime + cstime</c>).
+    /// </summary>
+    internal readonly record struct StatTimes(double SelfMilliseconds, double ReapedChildrenMilliseconds);
 
     private static IEnumerable<int> Children(int processId)
     {
