@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Vectron.Raft.Core;
 using Vectron.Raft.Hosting;
 using Vectron.Storage.Log;
@@ -26,10 +27,19 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
     // Appends are split into frames of about this many payload bytes (the engine caps a frame at 256 MiB).
     private const long AppendFrameBytes = 8L << 20;
 
+    // A batch whose buffer grew past this (a snapshot install, a long catch-up) is not kept for reuse.
+    private const int MaxSpareCapacity = 1 << 20;
+
     private static readonly SnapshotMetadata NoSnapshot = new(0, 0, ConfState.Empty);
 
     private readonly LogEngine _engine;
     private readonly Dictionary<ulong, SnapshotMetadata> _snapshots = [];
+    private readonly List<LogEntry> _frame = [];
+
+    // One finished batch of each continuation kind, kept for the next write: the host writes from its loop and waits
+    // for each write, so one is enough, and a batch per write was ~4 KiB of garbage per write on every node.
+    private WriteBatch? _spare;
+    private WriteBatch? _spareOnWriterThread;
 
     /// <summary>Opens the Raft view of an open engine, reading every group's newest snapshot record.</summary>
     /// <exception cref="LogFormatException">A snapshot record is damaged.</exception>
@@ -73,8 +83,10 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
         // The Raft host's loop is this engine's only writer and waits for its write before anything else: when it asks,
         // it goes on on the writer thread once the sync is done (sends the acknowledgements, hands entries over) — no
         // wake-up of a pool thread between the fsync and the messages that depend on it.
-        var write = new WriteBatch { ContinueOnWriterThread = batch.ContinueOnStoreThread };
-        var recorded = new List<(ulong GroupId, SnapshotMetadata Metadata)>();
+        bool onWriterThread = batch.ContinueOnStoreThread;
+        var write = Interlocked.Exchange(ref onWriterThread ? ref _spareOnWriterThread : ref _spare, null)
+            ?? new WriteBatch { ContinueOnWriterThread = onWriterThread };
+        List<(ulong GroupId, SnapshotMetadata Metadata)>? recorded = null;
         foreach (var update in batch.Updates)
         {
             var groupId = CheckId(update.GroupId);
@@ -105,7 +117,7 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
             if (record is not null)
             {
                 AppendRecord(write, groupId, record);
-                recorded.Add((groupId, record));
+                (recorded ??= []).Add((groupId, record));
             }
             if (update.CompactThrough > 0)
             {
@@ -116,33 +128,41 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
                 write.Compact(groupId, update.CompactThrough, term);
             }
         }
-        if (write.IsEmpty)
+        if (!write.IsEmpty)
         {
-            return;
+            // Not given back when the write fails: the engine may still be reading a batch it failed to complete.
+            await _engine.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
-        await _engine.WriteAsync(write, cancellationToken).ConfigureAwait(false);
-        foreach (var (groupId, metadata) in recorded)
+        foreach (var (groupId, metadata) in recorded ?? [])
         {
             _snapshots[groupId] = metadata;
         }
+        if (write.Capacity <= MaxSpareCapacity)
+        {
+            write.Clear();
+            Volatile.Write(ref onWriterThread ? ref _spareOnWriterThread : ref _spare, write);
+        }
     }
 
-    private static void AppendEntries(WriteBatch write, ulong groupId, IReadOnlyList<Entry> entries)
+    private void AppendEntries(WriteBatch write, ulong groupId, IReadOnlyList<Entry> entries)
     {
-        var frame = new List<LogEntry>();
+        // The batch copies the entries' bytes, so the frame list is scratch, reused across calls.
+        var frame = _frame;
+        frame.Clear(); // left filled if an earlier call threw
         long bytes = 0;
         foreach (var entry in entries)
         {
             if (frame.Count > 0 && bytes + entry.Data.Length > AppendFrameBytes)
             {
-                write.Append(groupId, frame.ToArray());
+                write.Append(groupId, CollectionsMarshal.AsSpan(frame));
                 frame.Clear();
                 bytes = 0;
             }
             frame.Add(new LogEntry(entry.Index, entry.Term, LogEngineGroupStorage.Encode(entry)));
             bytes += entry.Data.Length + 13;
         }
-        write.Append(groupId, frame.ToArray());
+        write.Append(groupId, CollectionsMarshal.AsSpan(frame));
+        frame.Clear();
     }
 
     private void AppendRecord(WriteBatch write, ulong groupId, SnapshotMetadata metadata)

@@ -20,6 +20,9 @@ public sealed class WriteBatch
         _buffer = new byte[Math.Max(initialCapacity, 64)];
     }
 
+    /// <summary>The bytes the batch can hold before its buffer grows.</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>Encoded bytes so far.</summary>
     public int ByteCount { get; private set; }
 

@@ -71,6 +71,38 @@ public sealed class LogEngineRaftLogStoreTests
     }
 
     [Fact]
+    public async Task AWriteThatFails_LeavesNothingBehindForTheWritesAfterIt()
+    {
+        // The store reuses its batch and its frame list from write to write; a write refused halfway must not leak
+        // what it had encoded into the next one.
+        using var directory = new TempDirectory();
+        await using (var engine = OpenEngine(directory))
+        {
+            var store = new LogEngineRaftLogStore(engine);
+            var batch = new RaftLogBatch();
+            batch.Add(new RaftGroupUpdate(7) { Entries = [Normal(1, 1, "a"), Normal(3, 1, "gap")] });
+            await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(batch, CancellationToken.None).AsTask());
+
+            for (ulong index = 1; index <= 3; index++)
+            {
+                batch.Clear();
+                batch.Add(new RaftGroupUpdate(7) { Entries = [Normal(index, 1, $"b{index}")], HardState = new HardState(1, 0, index) });
+                await store.WriteAsync(batch, CancellationToken.None);
+            }
+        }
+
+        await using (var engine = OpenEngine(directory))
+        {
+            var storage = new LogEngineRaftLogStore(engine).OpenGroup(7);
+            var entries = new List<Entry>();
+            Assert.True(storage.TryGetEntries(1, 4, long.MaxValue, entries));
+            Assert.Equal(["b1", "b2", "b3"], entries.Select(e => Encoding.UTF8.GetString(e.Data.Span)));
+            Assert.Equal(3UL, storage.LastIndex);
+            Assert.Equal(new HardState(1, 0, 3), storage.InitialState().HardState);
+        }
+    }
+
+    [Fact]
     public async Task InstalledSnapshot_ReplacesTheWholeLog_AndSurvivesReopen()
     {
         using var directory = new TempDirectory();
