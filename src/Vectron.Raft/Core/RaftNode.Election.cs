@@ -188,6 +188,7 @@ public sealed partial class RaftNode
         _heartbeatElapsed = 0;
         _randomizedElectionTimeout = _options.ElectionTicks + _random.Next(_options.ElectionTicks);
         _timeoutBeforeSplitRetry = 0;
+        _commitUnannounced = false;
         AbortLeaderTransfer();
         _tracker.ResetVotes();
         var lastIndex = _log.LastIndex;

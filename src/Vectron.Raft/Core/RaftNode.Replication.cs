@@ -101,12 +101,44 @@ public sealed partial class RaftNode
 
     private void BroadcastAppend()
     {
+        _commitUnannounced = false;
         foreach (var id in _tracker.Progress.Keys.ToArray())
         {
             if (id != Id)
             {
                 SendAppend(id);
             }
+        }
+    }
+
+    /// <summary>
+    /// The commit index moved: tell the followers with an append each (etcd's way), or, with
+    /// <see cref="RaftOptions.DeferCommitBroadcast"/>, send only appends that carry entries and leave the commit index
+    /// to the next append or tick (<see cref="AnnounceDeferredCommit"/>).
+    /// </summary>
+    private void AnnounceCommit()
+    {
+        if (!_options.DeferCommitBroadcast)
+        {
+            BroadcastAppend();
+            return;
+        }
+        _commitUnannounced = true;
+        foreach (var id in _tracker.Progress.Keys.ToArray())
+        {
+            if (id != Id)
+            {
+                MaybeSendAppend(id, sendIfEmpty: false);
+            }
+        }
+    }
+
+    /// <summary>On a leader's tick: the commit index that moved since the last broadcast goes out now.</summary>
+    private void AnnounceDeferredCommit()
+    {
+        if (_commitUnannounced)
+        {
+            BroadcastAppend();
         }
     }
 

@@ -329,7 +329,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            AnnounceCommit();
         }
         else if (wasPaused)
         {

@@ -27,6 +27,7 @@ public sealed partial class RaftNode
     private int _transferElapsed;
     private int _randomizedElectionTimeout;
     private int _timeoutBeforeSplitRetry; // non-zero while a split-vote retry has shortened the timeout
+    private bool _commitUnannounced; // the commit index moved and, deferred, has not gone to the followers yet
     private ulong _pendingConfIndex;
     private long _uncommittedBytes;
     private ulong _readSequence;
@@ -90,6 +91,9 @@ public sealed partial class RaftNode
     /// <summary>The commit index.</summary>
     public ulong Committed => _log.Committed;
 
+    /// <summary>A leader's commit index moved and has not yet been sent to the followers (see <see cref="RaftOptions.DeferCommitBroadcast"/>).</summary>
+    public bool HasUnannouncedCommit => _commitUnannounced;
+
     /// <summary>The highest index handed to the host for applying and acknowledged by <see cref="Advance"/>.</summary>
     public ulong Applied => _log.Applied;
 
@@ -115,6 +119,7 @@ public sealed partial class RaftNode
     {
         if (Role == RaftRole.Leader)
         {
+            AnnounceDeferredCommit();
             TickHeartbeat();
         }
         else
@@ -308,7 +313,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            AnnounceCommit();
         }
     }
 

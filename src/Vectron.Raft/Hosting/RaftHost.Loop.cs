@@ -441,7 +441,7 @@ public sealed partial class RaftHost
         {
             return true;
         }
-        if (node.Role != RaftRole.Leader || node.LeadTransferee != 0 || node.Committed != node.LastIndex)
+        if (node.Role != RaftRole.Leader || node.LeadTransferee != 0 || node.Committed != node.LastIndex || node.HasUnannouncedCommit)
         {
             return false;
         }

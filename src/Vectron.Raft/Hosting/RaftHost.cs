@@ -464,6 +464,7 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
             HeartbeatTicks = _options.HeartbeatTicks,
             Applied = snapshot.Index,
             MaxMessageBytes = _options.MaxMessageBytes,
+            DeferCommitBroadcast = _options.DeferCommitBroadcast,
             Random = new Random(MixSeed(_options.RandomSeed, groupId, NodeId)),
         }, storage);
         var lane = new ApplyLane(this, groupId, config.StateMachine, snapshot, _options, _snapshots, _scheduler);

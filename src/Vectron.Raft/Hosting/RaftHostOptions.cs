@@ -51,6 +51,13 @@ public sealed record RaftHostOptions
     /// <summary>Upper bound on the entry bytes of one append message.</summary>
     public long MaxMessageBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Leaders leave a new commit index to the next append or tick instead of sending followers an append for it
+    /// (<see cref="Core.RaftOptions.DeferCommitBroadcast"/>; default true): followers apply up to a tick later, and a
+    /// lone write costs half the messages.
+    /// </summary>
+    public bool DeferCommitBroadcast { get; init; } = true;
+
     /// <summary>Seed of the election-timeout randomness (each group mixes in its id), so simulations are reproducible.</summary>
     public int RandomSeed { get; init; } = Environment.TickCount;
 
