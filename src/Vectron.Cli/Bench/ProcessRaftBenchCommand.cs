@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Vectron.Cli.Bench.Processes;
 
@@ -38,15 +39,16 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
                 {
                     string directory = Path.Combine(root, $"rep-{rep}", system);
                     var cluster = system == "etcd"
-                        ? (IKvCluster)await EtcdCluster.StartAsync(processes, directory, options.Members).ConfigureAwait(false)
-                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory).ConfigureAwait(false);
+                        ? (IKvCluster)await EtcdCluster.StartAsync(processes, directory, options.Members, options.SnapshotEvery).ConfigureAwait(false)
+                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory, snapshotEvery: options.SnapshotEvery).ConfigureAwait(false);
                     await using (cluster.ConfigureAwait(false))
                     {
                         versions[system] = cluster.Version;
                         var run = await MeasureAsync(cluster).ConfigureAwait(false);
                         list.Add(run);
                         diagnostics.WriteLine($"rep {rep + 1} {system}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed, " +
-                            $"cpu per write {run.CpuMsPerWrite * 1000:F0} µs (client {run.ClientCpuMsPerWrite * 1000:F0} µs)");
+                            $"cpu per write {run.CpuMsPerWrite * 1000:F0} µs (client {run.ClientCpuMsPerWrite * 1000:F0} µs); " +
+                            $"p99 by second {string.Join(' ', run.P99BySecond.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}");
                     }
                 }
             }
@@ -119,7 +121,21 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
         var clientCpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         using var timed = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
-        var result = await load.RunAsync(recordLatencies: true, onSuccess: null, timed.Token).ConfigureAwait(false);
+        // Each committed write's latency by the second of the window it started in: shows a system still warming up.
+        long windowStart = Stopwatch.GetTimestamp();
+        var bySecond = new List<List<double>>();
+        var result = await load.RunAsync(recordLatencies: true, onSuccess: (start, end) =>
+        {
+            int second = (int)Stopwatch.GetElapsedTime(windowStart, start).TotalSeconds;
+            lock (bySecond)
+            {
+                while (bySecond.Count <= second)
+                {
+                    bySecond.Add([]);
+                }
+                bySecond[second].Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+            }
+        }, timed.Token).ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
         clientCpu = Environment.CpuUsage.TotalTime - clientCpu;
         clusterCpu = ProcessTreeCpu.Total(members) - clusterCpu;
@@ -134,7 +150,8 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
             LatencyStatistics.Percentile(result.LatenciesMs, 99),
             result.Failed,
             clusterCpu?.TotalMilliseconds / result.Writes,
-            clientCpu.TotalMilliseconds / result.Writes);
+            clientCpu.TotalMilliseconds / result.Writes,
+            [.. bySecond.Select(latencies => latencies.Count == 0 ? double.NaN : LatencyStatistics.Percentile([.. latencies], 99))]);
     }
 
     private void Write(Dictionary<string, object> result)
@@ -149,5 +166,6 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
     /// <param name="Failed">Writes that did not commit.</param>
     /// <param name="CpuMsPerWrite">CPU time of the members' processes (user + system, 10 ms resolution) over the timed window, per committed write; null without /proc.</param>
     /// <param name="ClientCpuMsPerWrite">The same for this process, which runs the clients.</param>
-    private sealed record SystemRun(double WritesPerSecond, double P50, double P99, long Failed, double? CpuMsPerWrite, double ClientCpuMsPerWrite);
+    /// <param name="P99BySecond">The p99 of the writes that started in each second of the window, ms.</param>
+    private sealed record SystemRun(double WritesPerSecond, double P50, double P99, long Failed, double? CpuMsPerWrite, double ClientCpuMsPerWrite, double[] P99BySecond);
 }

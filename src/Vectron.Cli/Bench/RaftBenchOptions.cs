@@ -10,7 +10,7 @@ internal sealed record RaftBenchOptions
     public const string CommandName = "vectron bench raft";
 
     private static readonly FrozenSet<string> ValueOptions = FrozenSet.Create(
-        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups", "heartbeat-ms", "election-ms", "warmup");
+        StringComparer.Ordinal, "members", "clients", "value-size", "seconds", "dir", "reps", "idle-groups", "heartbeat-ms", "election-ms", "warmup", "snapshot-every");
 
     private static readonly FrozenSet<string> FlagOptions = FrozenSet.Create(StringComparer.Ordinal, "processes", "vs-etcd");
 
@@ -50,15 +50,25 @@ internal sealed record RaftBenchOptions
     /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 5 (the nodes' JIT tiers up).</summary>
     public double? WarmupSeconds { get; init; }
 
+    /// <summary>
+    /// With <see cref="Processes"/>: both systems snapshot every this many entries (the nodes' <c>--snapshot-every</c>,
+    /// etcd's <c>--snapshot-count</c>). Default 100,000, etcd 3.4's own default, so neither snapshots in a short run;
+    /// the nodes' own default is 10,000.
+    /// </summary>
+    public int SnapshotEvery { get; init; } = DefaultSnapshotEvery;
+
+    /// <summary>etcd 3.4's default <c>--snapshot-count</c>.</summary>
+    public const int DefaultSnapshotEvery = 100_000;
+
     /// <summary>Parses the arguments that follow <c>bench raft</c>.</summary>
     /// <exception cref="CliException">An argument is unknown, malformed or out of range.</exception>
     public static RaftBenchOptions Parse(IReadOnlyList<string> arguments)
     {
         ArgumentList list = ArgumentList.Parse(CommandName, arguments, ValueOptions, FlagOptions);
         bool processes = list.Has("processes");
-        if (!processes && (list.Has("vs-etcd") || list.Has("heartbeat-ms") || list.Has("election-ms") || list.Has("warmup")))
+        if (!processes && (list.Has("vs-etcd") || list.Has("heartbeat-ms") || list.Has("election-ms") || list.Has("warmup") || list.Has("snapshot-every")))
         {
-            throw CliException.Usage("--vs-etcd, --heartbeat-ms, --election-ms and --warmup need --processes.");
+            throw CliException.Usage("--vs-etcd, --heartbeat-ms, --election-ms, --warmup and --snapshot-every need --processes.");
         }
 
         if (processes && list.Has("idle-groups"))
@@ -81,6 +91,7 @@ internal sealed record RaftBenchOptions
             Directory = list.GetString("dir"),
             Repetitions = list.GetInt32("reps", 1, 1, 100),
             IdleGroups = list.GetInt32("idle-groups", 0, 0, 100_000),
+            SnapshotEvery = list.GetInt32("snapshot-every", DefaultSnapshotEvery, 1, int.MaxValue),
         };
     }
 }

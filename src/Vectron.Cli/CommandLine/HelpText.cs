@@ -230,7 +230,8 @@ internal static class HelpText
         cpu_us_per_write and client_cpu_us_per_write: CPU time of the members' processes, and of
         this process, over the timed window per committed write, from /proc at 10 ms resolution;
         medians over the repetitions) and with --vs-etcd a ratio object
-        (throughput_vectron_over_etcd, p99_vectron_over_etcd).
+        (throughput_vectron_over_etcd, p99_vectron_over_etcd). Standard error gets a line per
+        repetition and system, with the p99 of the writes started in each second of the window.
 
         Options:
           --members M          members of the group (default 3)
@@ -247,6 +248,8 @@ internal static class HelpText
           --heartbeat-ms H     with --processes: the nodes' heartbeat (default 100)
           --election-ms E      with --processes: the nodes' election timeout (default 1000)
           --warmup W           with --processes: untimed seconds before each timed phase
+          --snapshot-every N   with --processes: both systems snapshot every N entries (the nodes'
+                               --snapshot-every, etcd's --snapshot-count; default 100000, etcd's)
 
         """;
 

@@ -16,7 +16,8 @@ public sealed class ProcessRaftBenchTests
     public void RaftProcesses_Short_PrintsTheFields_AndLeavesNoProcess()
     {
         using var directory = new TempDirectory();
-        var (exit, lines, stderr) = Run(["bench", "raft", "--processes", "--members", "3", "--clients", "2", "--value-size", "256", "--seconds", "1", "--warmup", "0.5", "--dir", directory.Path]);
+        var (exit, lines, stderr) = Run(["bench", "raft", "--processes", "--members", "3", "--clients", "2", "--value-size", "256", "--seconds", "1", "--warmup", "0.5",
+            "--snapshot-every", "20", "--dir", directory.Path]);
 
         Assert.True(exit == 0, stderr);
         var root = Assert.Single(lines);
@@ -28,6 +29,13 @@ public sealed class ProcessRaftBenchTests
         double p50 = root.GetProperty("p50_ms").GetDouble(), p99 = root.GetProperty("p99_ms").GetDouble();
         Assert.True(p50 > 0 && p99 >= p50, root.ToString());
         Assert.True(root.GetProperty("failed").GetInt64() >= 0);
+        Assert.Matches(@"rep 1 vectron: .*p99 by second \d+\.\d\d", stderr);
+        // The nodes were told to snapshot every 20 entries: each wrote snapshots.
+        foreach (string node in Directory.GetDirectories(directory.Path, "node-*", SearchOption.AllDirectories))
+        {
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(node, "snapshots"), "*.snap", SearchOption.AllDirectories));
+        }
+        Assert.Equal(3, Directory.GetDirectories(directory.Path, "node-*", SearchOption.AllDirectories).Length);
         ProcessTable.AssertNoneMatching(directory.Path);
     }
 
@@ -94,6 +102,10 @@ public sealed class ProcessRaftBenchTests
         var options = RaftBenchOptions.Parse(["--processes", "--vs-etcd", "--heartbeat-ms", "50", "--election-ms", "500"]);
         Assert.True(options.Processes && options.VersusEtcd);
         Assert.Equal((50, 500), (options.HeartbeatMilliseconds, options.ElectionMilliseconds));
+        Assert.Equal(RaftBenchOptions.DefaultSnapshotEvery, options.SnapshotEvery);
+        Assert.Equal(500, RaftBenchOptions.Parse(["--processes", "--snapshot-every", "500"]).SnapshotEvery);
+        Assert.Throws<CliException>(() => RaftBenchOptions.Parse(["--snapshot-every", "500"]));
+        Assert.Throws<CliException>(() => RaftBenchOptions.Parse(["--processes", "--snapshot-every", "0"]));
         Assert.Throws<CliException>(() => FailoverBenchOptions.Parse(["--kills", "0"]));
         Assert.Equal(20, FailoverBenchOptions.Parse(["--kills", "20"]).Kills);
     }

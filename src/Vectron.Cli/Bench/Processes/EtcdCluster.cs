@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using Vectron.Cli.CommandLine;
 using Vectron.Rpc;
@@ -53,9 +54,12 @@ internal sealed class EtcdCluster : IKvCluster
             .Select(directory => Path.Combine(directory, "etcd"))
             .FirstOrDefault(File.Exists);
 
-    /// <summary>Starts the members and waits until each answers and all agree on a leader.</summary>
+    /// <summary>
+    /// Starts the members (each snapshotting every <paramref name="snapshotCount"/> entries, etcd's
+    /// <c>--snapshot-count</c>) and waits until each answers and all agree on a leader.
+    /// </summary>
     /// <exception cref="CliException">etcd is not installed.</exception>
-    public static async Task<EtcdCluster> StartAsync(ChildProcessGroup processes, string root, int members)
+    public static async Task<EtcdCluster> StartAsync(ChildProcessGroup processes, string root, int members, int snapshotCount)
     {
         if (FindExecutable() is null)
         {
@@ -87,6 +91,7 @@ internal sealed class EtcdCluster : IKvCluster
                     "--initial-cluster-token", token,
                     "--heartbeat-interval", "100",
                     "--election-timeout", "1000",
+                    "--snapshot-count", snapshotCount.ToString(CultureInfo.InvariantCulture),
                     "--logger", "zap",
                     "--log-outputs", "stderr",
                     "--log-level", "warn",

@@ -40,9 +40,11 @@ internal sealed class VectronProcessCluster : IKvCluster
     private readonly Member[] _members;
     private readonly List<RpcChannel> _retired = [];
     private readonly bool _verboseNodes;
+    private readonly int? _snapshotEvery;
 
-    private VectronProcessCluster(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs, bool verboseNodes)
+    private VectronProcessCluster(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs, bool verboseNodes, int? snapshotEvery)
     {
+        _snapshotEvery = snapshotEvery;
         _verboseNodes = verboseNodes;
         _processes = processes;
         _root = root;
@@ -60,11 +62,13 @@ internal sealed class VectronProcessCluster : IKvCluster
     /// <summary>
     /// Starts the M nodes (each in <c>root/node-N</c>) and tells each the others' addresses. With
     /// <paramref name="verboseNodes"/> the nodes log their Raft and transport events (leader changes with terms, broken
-    /// streams) into <c>root/node-N.log</c>: for benchmarks whose directory is kept.
+    /// streams) into <c>root/node-N.log</c>: for benchmarks whose directory is kept. <paramref name="snapshotEvery"/>: the
+    /// nodes' <c>--snapshot-every</c> (null: their default).
     /// </summary>
-    public static async Task<VectronProcessCluster> StartAsync(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs, bool verboseNodes = false)
+    public static async Task<VectronProcessCluster> StartAsync(ChildProcessGroup processes, string root, int members, int heartbeatMs, int electionMs,
+        bool verboseNodes = false, int? snapshotEvery = null)
     {
-        var cluster = new VectronProcessCluster(processes, root, members, heartbeatMs, electionMs, verboseNodes);
+        var cluster = new VectronProcessCluster(processes, root, members, heartbeatMs, electionMs, verboseNodes, snapshotEvery);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, members).Select(cluster.LaunchAsync)).ConfigureAwait(false);
@@ -226,6 +230,7 @@ internal sealed class VectronProcessCluster : IKvCluster
             "--election-ms", _electionMs.ToString(CultureInfo.InvariantCulture),
             "--control-stdin",
             .. _verboseNodes ? ["--verbose"] : Array.Empty<string>(),
+            .. _snapshotEvery is { } every ? ["--snapshot-every", every.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
         ];
         var process = _processes.Start($"vectron node {node.Id}", fileName, arguments, Path.Combine(_root, $"node-{node.Id}.log"), NodeEnvironment);
         node.Process = process;
