@@ -12,6 +12,9 @@ internal abstract class PendingOperation
 
     public long DeadlineTick { get; }
 
+    /// <summary>Whether the operation has its result (it no longer needs its deadline).</summary>
+    public abstract bool IsDone { get; }
+
     /// <summary>Ends the operation with <see cref="RaftOutcome.Timeout"/> (or another failure) unless it already ended.</summary>
     public abstract void Fail(RaftOutcome outcome, ulong leaderHint = 0);
 }
@@ -35,6 +38,8 @@ internal sealed class PendingProposal(ulong groupId, ulong clientId, ulong reque
 
     public TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public override bool IsDone => Completion.Task.IsCompleted;
+
     public override void Fail(RaftOutcome outcome, ulong leaderHint = 0) =>
         Completion.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Failure(outcome, leaderHint));
 }
@@ -51,6 +56,8 @@ internal sealed class PendingRead(ulong groupId, ReadOnlyMemory<byte> query, lon
 
     public TaskCompletionSource<RaftResult<ReadOnlyMemory<byte>>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public override bool IsDone => Completion.Task.IsCompleted;
+
     public override void Fail(RaftOutcome outcome, ulong leaderHint = 0) =>
         Completion.TrySetResult(RaftResult<ReadOnlyMemory<byte>>.Failure(outcome, leaderHint));
 }
@@ -64,6 +71,8 @@ internal sealed class PendingTransfer(ulong groupId, ulong target, long deadline
 
     public TaskCompletionSource<RaftResult<ulong>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public override bool IsDone => Completion.Task.IsCompleted;
+
     public override void Fail(RaftOutcome outcome, ulong leaderHint = 0) =>
         Completion.TrySetResult(RaftResult<ulong>.Failure(outcome, leaderHint));
 }
@@ -74,6 +83,8 @@ internal sealed class PendingConfChange(ulong operationId, long deadlineTick) : 
     public ulong OperationId { get; } = operationId;
 
     public TaskCompletionSource<RaftResult<ConfState>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override bool IsDone => Completion.Task.IsCompleted;
 
     public override void Fail(RaftOutcome outcome, ulong leaderHint = 0) =>
         Completion.TrySetResult(RaftResult<ConfState>.Failure(outcome, leaderHint));

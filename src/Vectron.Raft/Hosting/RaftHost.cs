@@ -74,6 +74,9 @@ public sealed partial class RaftHost : IRaftTransportHandler, IAsyncDisposable
     // Groups whose commit-only hard state waits for the next synced write (loop thread only).
     private readonly List<RaftGroup> _unwrittenHardStates = [];
     private readonly PriorityQueue<PendingOperation, long> _deadlines = new();
+
+    /// <summary>Operations whose deadline the loop still tracks (for tests).</summary>
+    internal int TrackedDeadlines => _deadlines.Count;
     private readonly Dictionary<(ulong Group, ulong From), ((ulong Term, ulong Index, ulong SnapshotTerm) Id, MemoryStream Stream)> _snapshotAssemblies = [];
     private readonly Dictionary<ulong, List<GroupMessage>> _outgoing = [];
     private readonly Dictionary<ulong, List<ulong>> _outgoingQuiesce = [];
