@@ -124,6 +124,12 @@ public sealed partial class RaftNode
             return;
         }
         _commitUnannounced = true;
+        SendAppendsWithEntries();
+    }
+
+    /// <summary>Sends every follower the entries it lacks, where flow control allows; no empty appends.</summary>
+    private void SendAppendsWithEntries()
+    {
         foreach (var id in _tracker.Progress.Keys.ToArray())
         {
             if (id != Id)
@@ -264,13 +270,7 @@ public sealed partial class RaftNode
         }
         else
         {
-            foreach (var id in _tracker.Progress.Keys.ToArray())
-            {
-                if (id != Id)
-                {
-                    MaybeSendAppend(id, sendIfEmpty: false);
-                }
-            }
+            SendAppendsWithEntries();
         }
         if (LeadTransferee != 0 && !_tracker.Config.Voters.Contains(LeadTransferee))
         {

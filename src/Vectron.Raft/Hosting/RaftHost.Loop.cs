@@ -441,7 +441,7 @@ public sealed partial class RaftHost
         {
             return true;
         }
-        if (node.Role != RaftRole.Leader || node.LeadTransferee != 0 || node.Committed != node.LastIndex || node.HasUnannouncedCommit)
+        if (node.Role != RaftRole.Leader || node.LeadTransferee != 0 || node.Committed != node.LastIndex)
         {
             return false;
         }

@@ -36,10 +36,9 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
     private readonly Dictionary<ulong, SnapshotMetadata> _snapshots = [];
     private readonly List<LogEntry> _frame = [];
 
-    // One finished batch of each continuation kind, kept for the next write: the host writes from its loop and waits
-    // for each write, so one is enough, and a batch per write was ~4 KiB of garbage per write on every node.
+    // A finished batch kept for the next write: the host writes from its loop and waits for each write, so one is
+    // enough, and a new batch per write was ~4 KiB of garbage per write on every node.
     private WriteBatch? _spare;
-    private WriteBatch? _spareOnWriterThread;
 
     /// <summary>Opens the Raft view of an open engine, reading every group's newest snapshot record.</summary>
     /// <exception cref="LogFormatException">A snapshot record is damaged.</exception>
@@ -83,9 +82,8 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
         // The Raft host's loop is this engine's only writer and waits for its write before anything else: when it asks,
         // it goes on on the writer thread once the sync is done (sends the acknowledgements, hands entries over) — no
         // wake-up of a pool thread between the fsync and the messages that depend on it.
-        bool onWriterThread = batch.ContinueOnStoreThread;
-        var write = Interlocked.Exchange(ref onWriterThread ? ref _spareOnWriterThread : ref _spare, null)
-            ?? new WriteBatch { ContinueOnWriterThread = onWriterThread };
+        var write = Interlocked.Exchange(ref _spare, null) ?? new WriteBatch();
+        write.ContinueOnWriterThread = batch.ContinueOnStoreThread;
         List<(ulong GroupId, SnapshotMetadata Metadata)>? recorded = null;
         foreach (var update in batch.Updates)
         {
@@ -133,14 +131,17 @@ public sealed class LogEngineRaftLogStore : IRaftLogStore
             // Not given back when the write fails: the engine may still be reading a batch it failed to complete.
             await _engine.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
-        foreach (var (groupId, metadata) in recorded ?? [])
+        if (recorded is not null)
         {
-            _snapshots[groupId] = metadata;
+            foreach (var (groupId, metadata) in recorded)
+            {
+                _snapshots[groupId] = metadata;
+            }
         }
         if (write.Capacity <= MaxSpareCapacity)
         {
             write.Clear();
-            Volatile.Write(ref onWriterThread ? ref _spareOnWriterThread : ref _spare, write);
+            Volatile.Write(ref _spare, write);
         }
     }
 

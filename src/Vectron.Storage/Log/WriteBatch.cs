@@ -35,7 +35,7 @@ public sealed class WriteBatch
     /// engine's only writer (the Raft host's loop, which has nothing else to write until it continues) and whose
     /// continuation never blocks: the writer starts no other sync while the continuation runs.
     /// </summary>
-    public bool ContinueOnWriterThread { get; init; }
+    public bool ContinueOnWriterThread { get; set; }
 
     internal ReadOnlyMemory<byte> Bytes => _buffer.AsMemory(0, ByteCount);
 
