@@ -8,13 +8,15 @@ namespace Vectron.Cli.Bench;
 /// <summary>
 /// <c>vectron bench raft --processes [--vs-etcd]</c>: a Raft group of M <c>vectron raft-node</c> processes on
 /// loopback (real log engine, RPC transport), and with <c>--vs-etcd</c> an M-member etcd cluster beside it, driven by
-/// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, writes untimed for the
-/// warm-up (S/5 seconds, at least 5: the nodes' JIT tiers up), then times S seconds; the systems take turns (the first
-/// alternating between repetitions), so both see the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
+/// the same <see cref="KvLoad"/> writers over gRPC. Each repetition starts each system fresh, writes to all of them at
+/// once, untimed, for the warm-up (S/5 seconds, at least 65: steady state, see <see cref="WarmUpAsync"/>), then times
+/// S seconds of each in turn (after a 1 s untimed lead-in; the first alternating between repetitions), so both see
+/// the same machine. Prints one JSON object per system (medians over the repetitions) and, with etcd, their ratios.
 /// </summary>
 internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWriter output, TextWriter diagnostics)
 {
     private static readonly TimeSpan LeaderTimeout = TimeSpan.FromSeconds(30);
+    private const double LeadInSeconds = 1;
 
     public int Run() => RunAsync().GetAwaiter().GetResult();
 
@@ -35,20 +37,34 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
             for (int rep = 0; rep < options.Repetitions; rep++)
             {
                 // Alternate which system goes first, so neither always runs on a cold client or after the other's load.
-                foreach (var (system, list) in rep % 2 == 0 ? runs : runs.Reverse())
+                var order = (rep % 2 == 0 ? runs.Keys : runs.Keys.Reverse()).ToArray();
+                var clusters = new List<IKvCluster>();
+                try
                 {
-                    string directory = Path.Combine(root, $"rep-{rep}", system);
-                    var cluster = system == "etcd"
-                        ? (IKvCluster)await EtcdCluster.StartAsync(processes, directory, options.Members, options.SnapshotEvery).ConfigureAwait(false)
-                        : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory, snapshotEvery: options.SnapshotEvery).ConfigureAwait(false);
-                    await using (cluster.ConfigureAwait(false))
+                    foreach (string system in order)
                     {
-                        versions[system] = cluster.Version;
-                        var run = await MeasureAsync(cluster).ConfigureAwait(false);
-                        list.Add(run);
-                        diagnostics.WriteLine($"rep {rep + 1} {system}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed, " +
+                        string directory = Path.Combine(root, $"rep-{rep}", system);
+                        clusters.Add(system == "etcd"
+                            ? await EtcdCluster.StartAsync(processes, directory, options.Members, options.SnapshotEvery).ConfigureAwait(false)
+                            : await VectronProcessCluster.StartAsync(processes, directory, options.Members, options.HeartbeatMilliseconds, options.ElectionMilliseconds, verboseNodes: !ownDirectory, snapshotEvery: options.SnapshotEvery).ConfigureAwait(false));
+                        versions[system] = clusters[^1].Version;
+                    }
+
+                    var loads = await WarmUpAsync(clusters).ConfigureAwait(false);
+                    for (int i = 0; i < order.Length; i++)
+                    {
+                        var run = await MeasureAsync(clusters[i], loads[i]).ConfigureAwait(false);
+                        runs[order[i]].Add(run);
+                        diagnostics.WriteLine($"rep {rep + 1} {order[i]}: {run.WritesPerSecond:F0} writes/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {run.Failed} failed, " +
                             $"cpu per write {run.CpuMsPerWrite * 1000:F0} µs (client {run.ClientCpuMsPerWrite * 1000:F0} µs); " +
                             $"p99 by second {string.Join(' ', run.P99BySecond.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}");
+                    }
+                }
+                finally
+                {
+                    for (int i = clusters.Count - 1; i >= 0; i--)
+                    {
+                        await clusters[i].DisposeAsync().ConfigureAwait(false);
                     }
                 }
             }
@@ -107,13 +123,32 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
         }
     }
 
-    private async Task<SystemRun> MeasureAsync(IKvCluster cluster)
+    /// <summary>
+    /// Puts every system of the repetition under the same load at once for the warm-up, so each reaches its steady
+    /// state without the warm-up doubling the run: a .NET process promotes code called once a second to optimized code
+    /// only after 30 calls, and twice that under dynamic PGO, so the nodes compile in bursts ~30 and ~60 s after they
+    /// start (docs/benchmarks.md); etcd, in Go, has no such phase.
+    /// </summary>
+    private async Task<KvLoad[]> WarmUpAsync(List<IKvCluster> clusters)
     {
-        int leader = await cluster.FindLeaderAsync(LeaderTimeout).ConfigureAwait(false);
-        var load = new KvLoad(cluster, options.Clients, options.ValueSize, leader);
-        using (var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds ?? Math.Max(5, options.Seconds / 5))))
+        var loads = new KvLoad[clusters.Count];
+        for (int i = 0; i < clusters.Count; i++)
         {
-            await load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token).ConfigureAwait(false);
+            int leader = await clusters[i].FindLeaderAsync(LeaderTimeout).ConfigureAwait(false);
+            loads[i] = new KvLoad(clusters[i], options.Clients, options.ValueSize, leader);
+        }
+
+        using var warmup = new CancellationTokenSource(TimeSpan.FromSeconds(options.ProcessWarmupSeconds));
+        await Task.WhenAll(loads.Select(load => load.RunAsync(recordLatencies: false, onSuccess: null, warmup.Token))).ConfigureAwait(false);
+        return loads;
+    }
+
+    private async Task<SystemRun> MeasureAsync(IKvCluster cluster, KvLoad load)
+    {
+        // A short untimed lead-in: this system's load is flowing (and the other's stopped) when the window opens.
+        using (var leadIn = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(LeadInSeconds, options.ProcessWarmupSeconds))))
+        {
+            await load.RunAsync(recordLatencies: false, onSuccess: null, leadIn.Token).ConfigureAwait(false);
         }
 
         var members = cluster.ProcessIds;

@@ -47,8 +47,20 @@ internal sealed record RaftBenchOptions
     /// <summary>With <see cref="Processes"/>: the nodes' election timeout, in milliseconds.</summary>
     public int ElectionMilliseconds { get; init; } = 1000;
 
-    /// <summary>With <see cref="Processes"/>: untimed seconds of writes before each timed phase; null: S/5, at least 5 (the nodes' JIT tiers up).</summary>
+    /// <summary>
+    /// With <see cref="Processes"/>: untimed seconds of writes to every system at once before the timed phases; null:
+    /// S/5, at least <see cref="DefaultProcessWarmupSeconds"/>.
+    /// </summary>
     public double? WarmupSeconds { get; init; }
+
+    /// <summary>
+    /// The least default warm-up with <see cref="Processes"/>, seconds: the nodes' runtime compiles code called once a
+    /// second in bursts ~30 and ~60 s after start (30 calls to a promotion, two promotions under dynamic PGO).
+    /// </summary>
+    public const double DefaultProcessWarmupSeconds = 65;
+
+    /// <summary>The warm-up <c>--processes</c> uses: <see cref="WarmupSeconds"/>, else S/5 and at least <see cref="DefaultProcessWarmupSeconds"/>.</summary>
+    public double ProcessWarmupSeconds => WarmupSeconds ?? Math.Max(DefaultProcessWarmupSeconds, Seconds / 5.0);
 
     /// <summary>
     /// With <see cref="Processes"/>: both systems snapshot every this many entries (the nodes' <c>--snapshot-every</c>,

@@ -223,9 +223,11 @@ internal static class HelpText
         following not-leader hints. With --vs-etcd an M-member etcd cluster (etcd 3.4 on PATH:
         apt-get install etcd-server etcd-client; heartbeat 100 ms, election 1000 ms, its default
         fsync) is started too and driven by the same client code through etcd's own gRPC API
-        (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes untimed for --warmup
-        seconds (default S/5, at least 5: the nodes' JIT settles), then times S seconds; the systems
-        take turns, the first alternating between repetitions. Prints one JSON object per system
+        (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes to all of them at
+        once, untimed, for --warmup seconds (default S/5, at least 65: steady state; the nodes'
+        runtime compiles code called once a second in bursts ~30 and ~60 s after start), then times
+        S seconds of each in turn after a 1 s untimed lead-in, the first alternating between
+        repetitions. Prints one JSON object per system
         (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed,
         cpu_us_per_write and client_cpu_us_per_write: CPU time of the members' processes, and of
         this process, over the timed window per committed write, from /proc at 10 ms resolution;
@@ -247,7 +249,8 @@ internal static class HelpText
           --vs-etcd            with --processes: measure etcd beside Vectron in the same run
           --heartbeat-ms H     with --processes: the nodes' heartbeat (default 100)
           --election-ms E      with --processes: the nodes' election timeout (default 1000)
-          --warmup W           with --processes: untimed seconds before each timed phase
+          --warmup W           with --processes: untimed seconds of writes to every system at once
+                               before the timed phases (default S/5, at least 65)
           --snapshot-every N   with --processes: both systems snapshot every N entries (the nodes'
                                --snapshot-every, etcd's --snapshot-count; default 100000, etcd's)
 
