@@ -12,8 +12,11 @@ public sealed class ConcurrencyTests
     /// miss few of the exact neighbours.
     /// </summary>
     /// <remarks>
-    /// The wide variant makes rows big enough (2.4 KB) that the row stores grow a new chunk every few
-    /// hundred inserts, so searches constantly race the growth of the tables they read.
+    /// The writers pause every <c>count / Checkpoints</c> inserts until the readers have finished one more search
+    /// (over at least k inserted points), so searches interleave with the inserts however the scheduler runs the
+    /// threads: on a loaded machine the writers could otherwise finish before the readers' first few searches.
+    /// The wide variant makes rows big enough (2.4 KB) that the row stores grow a new chunk every few hundred
+    /// inserts, so searches constantly race the growth of the tables they read.
     /// </remarks>
     [Theory]
     [InlineData(6_000, 24)]
@@ -32,6 +35,26 @@ public sealed class ConcurrencyTests
         var failures = new ConcurrentQueue<string>();
         var recalls = new ConcurrentBag<double>();
         int writersDone = 0;
+        int searchesDone = 0;
+        int readersDone = 0;
+        const int Checkpoints = 20;
+        int step = count / Checkpoints;
+
+        // A writer reaching insert i (a multiple of step) waits until the readers have done i / step searches over at
+        // least k inserted points, or have both stopped (a reader that threw): no timing decides whether searches
+        // overlap the inserts.
+        void AwaitSearches(int i)
+        {
+            if (i == 0 || i % step != 0)
+            {
+                return;
+            }
+            var spin = new SpinWait();
+            while (Volatile.Read(ref searchesDone) < i / step && Volatile.Read(ref readersDone) < 2)
+            {
+                spin.SpinOnce();
+            }
+        }
 
         void Writer()
         {
@@ -40,6 +63,7 @@ public sealed class ConcurrencyTests
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
+                    AwaitSearches(i);
                     Volatile.Write(ref started[i], true);
                     index.Upsert((ulong)i, rows[i]);
                     Volatile.Write(ref completed[i], true);
@@ -64,6 +88,10 @@ public sealed class ConcurrencyTests
             catch (Exception e)
             {
                 failures.Enqueue($"search threw {e}");
+            }
+            finally
+            {
+                Interlocked.Increment(ref readersDone);
             }
         }
 
@@ -119,6 +147,11 @@ public sealed class ConcurrencyTests
                     float worst = hits[found - 1].Distance;
                     int matched = exact.Count(e => seen.Contains((ulong)e) || Recall.Distance(rows[e], query, DistanceMetric.L2) >= worst);
                     recalls.Add(matched / (double)k);
+                }
+
+                if (before.Count >= k)
+                {
+                    Interlocked.Increment(ref searchesDone);
                 }
             }
         }
