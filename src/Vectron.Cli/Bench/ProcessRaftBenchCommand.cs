@@ -126,8 +126,8 @@ internal sealed class ProcessRaftBenchCommand(RaftBenchOptions options, TextWrit
     /// <summary>
     /// Puts every system of the repetition under the same load at once for the warm-up, so each reaches its steady
     /// state without the warm-up doubling the run: a .NET process promotes code called once a second to optimized code
-    /// only after 30 calls, and twice that under dynamic PGO, so the nodes compile in bursts ~30 and ~60 s after they
-    /// start (docs/benchmarks.md); etcd, in Go, has no such phase.
+    /// only after 30 calls, and twice that under dynamic PGO, so the nodes compile in bursts for a minute after they start,
+    /// the largest at ~30 and ~60 s (docs/benchmarks.md); etcd, in Go, has no such phase.
     /// </summary>
     private async Task<KvLoad[]> WarmUpAsync(List<IKvCluster> clusters)
     {

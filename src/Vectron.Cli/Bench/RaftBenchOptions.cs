@@ -54,8 +54,9 @@ internal sealed record RaftBenchOptions
     public double? WarmupSeconds { get; init; }
 
     /// <summary>
-    /// The least default warm-up with <see cref="Processes"/>, seconds: the nodes' runtime compiles code called once a
-    /// second in bursts ~30 and ~60 s after start (30 calls to a promotion, two promotions under dynamic PGO).
+    /// The least default warm-up with <see cref="Processes"/>, seconds: the nodes' runtime compiles code called about once a
+    /// second in bursts for a minute after start, the largest at ~30 and ~60 s (30 calls to a promotion, two promotions
+    /// under dynamic PGO).
     /// </summary>
     public const double DefaultProcessWarmupSeconds = 65;
 
@@ -64,8 +65,9 @@ internal sealed record RaftBenchOptions
 
     /// <summary>
     /// With <see cref="Processes"/>: both systems snapshot every this many entries (the nodes' <c>--snapshot-every</c>,
-    /// etcd's <c>--snapshot-count</c>). Default 100,000, etcd 3.4's own default, so neither snapshots in a short run;
-    /// the nodes' own default is 10,000.
+    /// etcd's <c>--snapshot-count</c>). Default 100,000, etcd 3.4's own default (the nodes' own is 10,000): a
+    /// one-client repetition writes fewer entries than that; at hundreds of clients both snapshot several times,
+    /// warm-up included.
     /// </summary>
     public int SnapshotEvery { get; init; } = DefaultSnapshotEvery;
 

@@ -225,7 +225,7 @@ internal static class HelpText
         fsync) is started too and driven by the same client code through etcd's own gRPC API
         (etcdserverpb.KV/Put). Each repetition starts each system fresh, writes to all of them at
         once, untimed, for --warmup seconds (default S/5, at least 65: steady state; the nodes'
-        runtime compiles code called once a second in bursts ~30 and ~60 s after start), then times
+        runtime compiles code called once a second in bursts for a minute after start), then times
         S seconds of each in turn after a 1 s untimed lead-in, the first alternating between
         repetitions. Prints one JSON object per system
         (system, version, members, clients, value_size, writes_per_sec, p50_ms, p99_ms, failed,

@@ -113,7 +113,7 @@ public sealed class ProcessRaftBenchTests
     [Fact]
     public void ProcessWarmup_DefaultsToSteadyState_AndFollowsTheFlag()
     {
-        // 65 s by default: the nodes' runtime still compiles code called once a second ~30 and ~60 s after start.
+        // 65 s by default: the nodes' runtime compiles code called once a second in bursts for a minute after start.
         Assert.Equal(65, RaftBenchOptions.Parse(["--processes", "--seconds", "5"]).ProcessWarmupSeconds);
         Assert.Equal(120, RaftBenchOptions.Parse(["--processes", "--seconds", "600"]).ProcessWarmupSeconds);
         Assert.Equal(2.5, RaftBenchOptions.Parse(["--processes", "--warmup", "2.5"]).ProcessWarmupSeconds);
